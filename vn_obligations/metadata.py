@@ -10,6 +10,7 @@ from datetime import date as _date
 
 from .letter import DistributionEntry, Metadata
 from .lexicon import expand_abbreviations, proper_case
+from .normalize import fold_tones
 from .segment import DOC_TYPE_RE, Segment
 
 _MOTTO = re.compile(
@@ -19,9 +20,9 @@ _MOTTO = re.compile(
 _DATE = re.compile(
     r"(?P<place>[^\n,|]{0,60}?),\s*ngày\s*(?P<d>\d{1,2})?\s*(?:tháng|/)\s*(?P<m>\d{1,2})?\s*(?:năm|/)\s*(?P<y>\d{4})",
     re.I)
-_NUMBER = re.compile(r"\bS[ốo]\s*(?:hiệu)?\s*:?\s*(?P<n>(?:\d[\d\s.]*)?\s*[/-]\s*[\w.&Đđ]+(?:\s?[-/]\s?[\w.&Đđ]+)*)")
+_NUMBER = re.compile(r"(?<![/\w])S[ốo]\s*(?:hiệu)?\s*:?\s*(?P<n>(?:\d[\d\s.]*)?\s*[/-]\s*[\w.&Đđ]+(?:\s?[-/]\s?[\w.&Đđ]+)*)")
 _VV = re.compile(r"^\W*(?:V/[vV]|v/v)\.?\s*:?\s*|^\W*Về\s+việc\s+", re.I)
-_AUTH = re.compile(r"(?<![\w])(KT|TM|TL|TUQ|Q|T/M|T/L|K/T)\s*[./]?\s*(?=[A-ZÀ-ỸĐ])")
+_AUTH = re.compile(r"(?<![\w/])(KT|TM|TL|TUQ|Q|T/M|T/L|K/T)(?:\s*[./]\s*|\s+)(?=[A-ZÀ-ỸĐ]{2})")
 _URGENCY = re.compile(r"\b(H[ỎO]A\s*T[ỐO]C|HOẢ\s*TỐC|Hỏa tốc|Hoả tốc|TH[ƯỢ]NG\s+KH[ẨA]N|Thượng khẩn|KH[ẨA]N|Khẩn)\b")
 _SECRECY = re.compile(r"^\W*(TUYỆT\s+MẬT|TỐI\s+MẬT|MẬT|Tuyệt mật|Tối mật|Mật)\W*$")
 _UNIT_KINDS = re.compile(
@@ -36,12 +37,12 @@ _PURPOSE = re.compile(r"\((?:để\s+)?(b/c|báo cáo|t/h|thực hiện|p/h|ph�
 
 
 def _plain(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("*", " ").replace("#", " ")).strip()
+    return re.sub(r"\s+", " ", fold_tones(text).replace("*", " ").replace("#", " ")).strip()
 
 
 def _cells(text: str) -> list[str]:
     """Split a two-column line into its cells (runs of 3+ spaces, tabs or ``|``)."""
-    return [c.strip() for c in re.split(r"\s{3,}|\t+|\|", text.replace("*", "")) if c.strip()]
+    return [c.strip() for c in re.split(r"\s{3,}|\t+|\|", fold_tones(text).replace("*", "")) if c.strip()]
 
 
 def parse_metadata(segments: list[Segment]) -> tuple[Metadata, list[str], list[DistributionEntry]]:
@@ -72,11 +73,15 @@ def parse_metadata(segments: list[Segment]) -> tuple[Metadata, list[str], list[D
 def _issuer(header: list[Segment]) -> str | None:
     lines: list[str] = []
     for s in header[:10]:
-        raw = s.text.replace("*", "")
+        raw = fold_tones(s.text).replace("*", "")
         if re.search(r"\bS[ốo]\s*:|,\s*ngày|V/[vV]", raw) and lines:
             break
         cell = _MOTTO.split(raw)[0]
-        cell = _cells(cell)[0] if _cells(cell) else ""
+        cs = _cells(cell)
+        cell = cs[0] if cs else ""
+        for extra in cs[1:]:  # "ỦY BAN NHÂN DÂN      TỈNH LÀO CAI"
+            if _PLACE_START.match(extra.upper()):
+                cell += " " + extra
         cell = re.sub(r"[-_–—=]{2,}", " ", cell).strip(" |-")
         if not cell:
             if lines and _MOTTO.search(raw) and not _cells(_MOTTO.split(raw)[0]):
@@ -129,7 +134,7 @@ def _number(early: list[Segment]) -> str | None:
 
 
 def _place_date(early: list[Segment]) -> tuple[str | None, str | None]:
-    text = " \n".join(_plain(s.text) for s in early)
+    text = " \n".join(fold_tones(s.text).replace("*", "") for s in early)
     for m in _DATE.finditer(text):
         if "Kèm theo" in text[max(0, m.start() - 30):m.start()]:
             continue
@@ -147,7 +152,7 @@ def _place_date(early: list[Segment]) -> tuple[str | None, str | None]:
 
 def _place_of(before: str) -> str | None:
     before = before.strip(" ,.-|")
-    before = re.split(r"\s{3,}|\|", before)[-1]
+    before = re.split(r"\s{3,}|\||\n|\t", before)[-1]
     m = re.search(r"((?:(?:Thành phố|thành phố|TP\.|Tp\.|TP|Thị xã|thị xã)\s*)?"
                   r"(?:[A-ZÀ-ỸĐ][\wÀ-ỹđĐ'’.]*\s?){1,5})$", before.strip())
     if not m:
@@ -155,7 +160,7 @@ def _place_of(before: str) -> str | None:
     place = m.group(1).strip()
     place = re.sub(r"^(?:Số|[A-Z]{2,}[-/]\S*)\s+", "", place)
     words = place.split()
-    while words and (re.search(r"\d|/", words[0]) or words[0].isupper() and len(words[0]) > 2 and len(words) > 1):
+    while words and (re.search(r"\d|/", words[0]) or words[0].isupper() and len(words[0]) >= 2 and len(words) > 1):
         words.pop(0)
     return " ".join(words) or None
 
@@ -279,10 +284,16 @@ def _name_in(text: str) -> str | None:
     if not m:
         return None
     name = m.group(1)
-    if re.search(r"\b(Như|Lưu|Nơi|Kính|Văn|Phòng|Sở|Bộ|Ban|Tỉnh|Thành|Ủy|Uỷ|Trung|Công|Cục|Hội|Đoàn|Chi|Đảng|"
-                 r"Nhân|Chính|Thủ|Chủ|Phó|Giám|Trưởng|Thường|Thanh|Trân|Ngày|Tổng|Hạnh)\b", name):
+    first = name.split()[0]
+    if first in _NOT_SURNAME:
         return None
     return name
+
+
+_NOT_SURNAME = {"Như", "Lưu", "Nơi", "Kính", "Văn", "Phòng", "Sở", "Bộ", "Ban", "Tỉnh", "Thành", "Ủy", "Uỷ",
+                "Trung", "Công", "Cục", "Hội", "Đoàn", "Chi", "Đảng", "Nhân", "Chính", "Thủ", "Chủ", "Phó",
+                "Giám", "Trưởng", "Thường", "Thanh", "Trân", "Ngày", "Tổng", "Các", "Cơ", "Đài", "Báo",
+                "Trường", "Bệnh", "Kho", "Hà", "Lào", "Quảng", "Thuế", "Sau", "Đã", "Nơi"}
 
 
 def _recipients(segments: list[Segment]) -> list[str]:

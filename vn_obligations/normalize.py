@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 _TONE_PAIRS = [("òa", "oà"), ("óa", "oá"), ("ỏa", "oả"), ("õa", "oã"), ("ọa", "oạ"),
                ("òe", "oè"), ("óe", "oé"), ("ỏe", "oẻ"), ("õe", "oẽ"), ("ọe", "oẹ"),
                ("ùy", "uỳ"), ("úy", "uý"), ("ủy", "uỷ"), ("ũy", "uỹ"), ("ụy", "uỵ")]
-_TONE_RE = re.compile("|".join(old for _, old in _TONE_PAIRS) + "|"
+_TONE_RE = re.compile("(?<![qQ])(?:" + "|".join(old for _, old in _TONE_PAIRS) + "|"
                       + "|".join(old.upper() for _, old in _TONE_PAIRS)
-                      + "|" + "|".join(old[0].upper() + old[1:] for _, old in _TONE_PAIRS))
+                      + "|" + "|".join(old[0].upper() + old[1:] for _, old in _TONE_PAIRS)
+                      + ")(?![a-zà-ỹđA-ZÀ-ỸĐ])")  # only syllable-final: hoà, not hoạch
 _TONE_MAP = {}
 for new, old in _TONE_PAIRS:
     _TONE_MAP[old] = new

@@ -57,7 +57,7 @@ _BODY_START = re.compile(
     r"Tình hình|Kết quả|Nhân dịp|Hưởng ứng|Ngày\b)")
 _KINH_GUI = re.compile(r"(?:\*\*|\#\#\s*)*\s*K[íi]nh\s+g[ửu]i\s*:?", re.I)
 _NOI_NHAN = re.compile(r"(?:\*\*|\#\#\s*)*\s*N[ơo]i\s+nh[ậa]n\s*:?", re.I)
-_AUTHORITY = re.compile(r"^\W*(?:KT|TM|TL|TUQ|Q|T/M|T/L|K/T)\s*[./]\s*[" + _UP + r"]")
+_AUTHORITY = re.compile(r"^\W*(?:(?:KT|TM|TL|TUQ|Q)\s*[./]|T/M\.?|T/L\.?|K/T\.?)\s*[" + _UP + r"]")
 _TITLE_WORDS = re.compile(
     r"^\W*(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|BỘ TRƯỞNG|THỨ TRƯỞNG|THỦ TƯỚNG|CHÁNH VĂN PHÒNG|"
     r"PHÓ CHÁNH VĂN PHÒNG|CỤC TRƯỞNG|TỔNG CỤC TRƯỞNG|BÍ THƯ|TRƯỞNG BAN|TRƯỞNG PHÒNG|"
@@ -151,6 +151,8 @@ _CRAWL_CUTS = [
     # "... ./. Nơi nhận: ..."
     re.compile(r"(?<=\./\.)\s+(?=\S)"),
     re.compile(r"(?<=[.;])\s+(?=N[ơo]i\s+nh[ậa]n\s*:)"),
+    # a crawled page's title sentence run into the issuer block: "... ban hành. BỘ Y TẾ -------"
+    re.compile(r"(?<=\.)\s+(?=[A-ZĐÀ-Ỹ]{2,}(?:\s+[A-ZĐÀ-Ỹ]+)*\s*[-_]{3,})"),
 ]
 _RECIP_BODY_CUT = re.compile(
     r"(?<=[\w);.])\s+(?=(?:Thực hiện|Căn cứ|Theo đề nghị|Xét đề nghị|Để\s|Nhằm\s|Trong thời gian|"
@@ -253,10 +255,17 @@ def _assign_zones(lines: list[_Line]) -> None:
             if _looks_signature(ln.text) and _signature_follows(lines, i):
                 zone = "signature"
         elif zone == "distribution":
-            if _looks_signature(ln.text) or (_looks_name(ln.text) and not t.startswith("-")):
+            if re.match(r"^[-+•]\s", t) or _plain(last_zone_line.text).endswith(","):
+                pass
+            elif _looks_signature(ln.text) or (_looks_name(ln.text) and not t.startswith("-")):
                 zone = "signature"
         elif zone == "signature":
+            prev_zone = last_zone_line.zone if last_zone_line else ""
+            came_from_dist = any(x.zone == "distribution" for x in lines[max(0, i - 6):i])
             if _NOI_NHAN.match(ln.text):
+                zone = "distribution"
+            elif came_from_dist and (re.match(r"^[-+•]\s", t) or (
+                    prev_zone == "distribution" and _plain(last_zone_line.text).endswith(","))):
                 zone = "distribution"
             elif _annex_starts(ln.text):
                 zone = "body"
@@ -297,10 +306,30 @@ def _annex_starts(text: str) -> bool:
         or len(t) > 120
 
 
+def _title_block(lines: list[_Line], i: int) -> int:
+    """Index of the last line of the title under a document-type line at *i*."""
+    j = i + 1
+    while j < len(lines) and lines[j].zone == "furniture":
+        j += 1
+    if j >= len(lines) or _KINH_GUI.match(lines[j].text) or len(lines[j].text) > 400:
+        return i
+    end = j
+    k = j + 1
+    while k < len(lines) and k <= j + 5 and not lines[k].blank_before and lines[k].zone != "furniture" \
+            and not _KINH_GUI.match(lines[k].text) and len(lines[k].text) < 200:
+        t = _plain(lines[k].text)
+        if re.match(r"^(?:Căn cứ|Thực hiện|Xét)\b", t) or MARKER_RE.match(t) and not t.startswith("-"):
+            break
+        end = k
+        k += 1
+    return end
+
+
 def _find_body_start(lines: list[_Line]) -> int:
     """Index of the first body line (recipient block aside)."""
     seen_type = False
     seen_subject = False
+    title_until = -1
     for i, ln in enumerate(lines):
         if ln.zone == "furniture":
             continue
@@ -309,6 +338,9 @@ def _find_body_start(lines: list[_Line]) -> int:
             return len(lines) if _KINH_GUI.match(ln.text) else i
         if DOC_TYPE_RE.match(t):
             seen_type = True
+            title_until = _title_block(lines, i)
+            continue
+        if i <= title_until:
             continue
         if t.startswith(("V/v", "V/V", "v/v")):
             seen_subject = True
