@@ -5,8 +5,7 @@
 >>> letter.metadata.issuer, [o.text for o in letter.obligations]      # doctest: +SKIP
 """
 from .errors import AnnotationError, InputError, ModelError, VnObligationsError
-from .letter import (Actor, Deadline, DistributionEntry, Letter, Metadata, Obligation, Reference,
-                     Sentence)
+from .letter import Actor, Deadline, DistributionEntry, Letter, Metadata, Obligation, Reference, Sentence
 from .normalize import matching_form, normalize
 from .pipeline import extract, extract_file
 from .references import find_references
@@ -15,8 +14,24 @@ from .segment import Segment, segment
 __version__ = "0.1.0"
 
 __all__ = [
-    "extract", "extract_file", "segment", "find_references", "normalize", "matching_form",
-    "Letter", "Metadata", "Sentence", "Obligation", "Actor", "Deadline", "Reference",
-    "DistributionEntry", "Segment",
-    "VnObligationsError", "InputError", "AnnotationError", "ModelError", "__version__",
+                     "Actor",
+                     "AnnotationError",
+                     "Deadline",
+                     "DistributionEntry",
+                     "InputError",
+                     "Letter",
+                     "Metadata",
+                     "ModelError",
+                     "Obligation",
+                     "Reference",
+                     "Segment",
+                     "Sentence",
+                     "VnObligationsError",
+                     "__version__",
+                     "extract",
+                     "extract_file",
+                     "find_references",
+                     "matching_form",
+                     "normalize",
+                     "segment",
 ]

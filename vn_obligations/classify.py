@@ -16,7 +16,7 @@ _RATIONALE = re.compile(
 _DIRECTIVE = re.compile(
     r"\b(?:đề nghị|yêu cầu|giao|chủ trì|phối hợp|khẩn trương|tăng cường|chỉ đạo|triển khai|thực hiện|"
     r"báo cáo|rà soát|kiểm tra|tổ chức|chịu trách nhiệm|tuyệt đối không|nghiêm cấm|đẩy mạnh|tiếp tục|"
-    r"bảo đảm|đảm bảo|chủ động|theo dõi|hướng dẫn|xây dựng|tham mưu|hoàn thành)\b", re.I)
+    r"bảo đảm|đảm bảo|chủ động|theo dõi|hướng dẫn|xây dựng|tham mưu|hoàn thành)\b", re.IGNORECASE)
 
 
 def rule_labels(segments: Sequence[Segment]) -> list[tuple[str, float]]:

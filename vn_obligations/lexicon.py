@@ -40,11 +40,11 @@ def proper_case(text: str) -> str:
     for w in lexicon()["proper_words"]:
         out = re.sub(r"(?<![\wÀ-ỹ])" + re.escape(w.lower()) + r"(?![\wÀ-ỹ])", w, out)
     for k in lexicon()["abbreviations"]:
-        out = re.sub(r"(?<![\wÀ-ỹ])" + re.escape(k.lower()) + r"(?![\wÀ-ỹ&])", k, out, flags=re.I)
+        out = re.sub(r"(?<![\wÀ-ỹ])" + re.escape(k.lower()) + r"(?![\wÀ-ỹ&])", k, out, flags=re.IGNORECASE)
     prefixes = "|".join(sorted(lexicon()["place_prefixes"], key=len, reverse=True))
     out = re.sub(r"\b(" + prefixes + r")\s+(.+)$",
                  lambda m: m.group(1) + " " + " ".join(w[:1].upper() + w[1:] for w in m.group(2).split()),
                  out, count=1)
     for kind in ("Sở", "Bộ", "Cục", "Chi cục", "Tổng cục", "Ban", "Vụ", "Trung tâm", "Phòng"):
-        out = re.sub(r"^(" + kind + r")\s+(\w)", lambda m: m.group(1) + " " + m.group(2).upper(), out, flags=re.I)
+        out = re.sub(r"^(" + kind + r")\s+(\w)", lambda m: m.group(1) + " " + m.group(2).upper(), out, flags=re.IGNORECASE)
     return out

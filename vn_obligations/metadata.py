@@ -16,12 +16,12 @@ from .segment import DOC_TYPE_RE, Segment
 _MOTTO = re.compile(
     r"C[ỘO]NG\s+H[ÒOÓ]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM"
     r"|Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+[Pp]húc|CỘNG\s+HÒA\s+XÃ\s+HỘI|CHỦ\s+NGHĨA\s+VIỆT\s+NAM",
-    re.I)
+    re.IGNORECASE)
 _DATE = re.compile(
     r"(?P<place>[^\n,|]{0,60}?),\s*ngày\s*(?P<d>\d{1,2})?\s*(?:tháng|/)\s*(?P<m>\d{1,2})?\s*(?:năm|/)\s*(?P<y>\d{4})",
-    re.I)
+    re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![/\w])S[ốo]\s*(?:hiệu)?\s*:?\s*(?P<n>(?:\d[\d\s.]*)?\s*[/-]\s*[\w.&Đđ]+(?:\s?[-/]\s?[\w.&Đđ]+)*)")
-_VV = re.compile(r"^\W*(?:V/[vV]|v/v)\.?\s*:?\s*|^\W*Về\s+việc\s+", re.I)
+_VV = re.compile(r"^\W*(?:V/[vV]|v/v)\.?\s*:?\s*|^\W*Về\s+việc\s+", re.IGNORECASE)
 _AUTH = re.compile(r"(?<![\w/])(KT|TM|TL|TUQ|Q|T/M|T/L|K/T)(?:\s*[./]\s*|\s+)(?=[A-ZÀ-ỸĐ]{2})")
 _URGENCY = re.compile(r"\b(H[ỎO]A\s*T[ỐO]C|HOẢ\s*TỐC|Hỏa tốc|Hoả tốc|TH[ƯỢ]NG\s+KH[ẨA]N|Thượng khẩn|KH[ẨA]N|Khẩn)\b")
 _SECRECY = re.compile(r"^\W*(TUYỆT\s+MẬT|TỐI\s+MẬT|MẬT|Tuyệt mật|Tối mật|Mật)\W*$")
@@ -33,7 +33,7 @@ _PLACE_START = re.compile(r"^(?:TỈNH|THÀNH PHỐ|TP\.?|HUYỆN|QUẬN|THỊ X
 _SIGN_WORDS = re.compile(r"\(?\s*(?:Đã ký|đã ký|Ký tên|ký tên|Đã ký và đóng dấu)[^)]*\)?")
 _PURPOSE = re.compile(r"\((?:để\s+)?(b/c|báo cáo|t/h|thực hiện|p/h|phối hợp|biết|theo dõi|chỉ đạo|c/đ|"
                       r"để biết|để thực hiện|để báo cáo|để b/c|để phối hợp|để chỉ đạo|để t/h|để p/h|"
-                      r"th/h|để theo dõi|đăng tải|đưa tin|[^)]{1,40})\)\s*[;.,]?\s*$", re.I)
+                      r"th/h|để theo dõi|đăng tải|đưa tin|[^)]{1,40})\)\s*[;.,]?\s*$", re.IGNORECASE)
 
 
 def _plain(text: str) -> str:
@@ -61,7 +61,8 @@ def parse_metadata(segments: list[Segment]) -> tuple[Metadata, list[str], list[D
         t = _plain(s.text)
         m = _URGENCY.search(t)
         if m and len(t) < 40:
-            urgency = proper_case(m.group(1).lower()).replace("Hoả", "Hỏa")
+            u = fold_tones(m.group(1)).lower()
+            urgency = u[:1].upper() + u[1:]
         m = _SECRECY.match(t)
         if m:
             secrecy = m.group(1).capitalize()
@@ -110,10 +111,10 @@ def _issuer(header: list[Segment]) -> str | None:
     if len(names) == 1:
         return proper_case(names[0])
     parent, unit = names[0], names[-1]
-    place = re.search(r"\b(tỉnh|thành phố|huyện|quận|thị xã|xã|phường)\s+(.+)$", parent, re.I)
-    if re.match(r"^văn phòng$", unit, re.I):
+    place = re.search(r"\b(tỉnh|thành phố|huyện|quận|thị xã|xã|phường)\s+(.+)$", parent, re.IGNORECASE)
+    if re.match(r"^văn phòng$", unit, re.IGNORECASE):
         return proper_case(f"Văn phòng {parent}")
-    if place and not re.search(r"\b(tỉnh|thành phố|huyện|quận|thị xã|xã|phường)\b", unit, re.I):
+    if place and not re.search(r"\b(tỉnh|thành phố|huyện|quận|thị xã|xã|phường)\b", unit, re.IGNORECASE):
         return proper_case(f"{unit} {place.group(1).lower()} {place.group(2)}")
     return proper_case(unit)
 
@@ -293,7 +294,7 @@ def _name_in(text: str) -> str | None:
 _NOT_SURNAME = {"Như", "Lưu", "Nơi", "Kính", "Văn", "Phòng", "Sở", "Bộ", "Ban", "Tỉnh", "Thành", "Ủy", "Uỷ",
                 "Trung", "Công", "Cục", "Hội", "Đoàn", "Chi", "Đảng", "Nhân", "Chính", "Thủ", "Chủ", "Phó",
                 "Giám", "Trưởng", "Thường", "Thanh", "Trân", "Ngày", "Tổng", "Các", "Cơ", "Đài", "Báo",
-                "Trường", "Bệnh", "Kho", "Hà", "Lào", "Quảng", "Thuế", "Sau", "Đã", "Nơi"}
+                "Trường", "Bệnh", "Kho", "Hà", "Lào", "Quảng", "Thuế", "Sau", "Đã"}
 
 
 def _recipients(segments: list[Segment]) -> list[str]:

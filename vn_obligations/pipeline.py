@@ -1,13 +1,14 @@
 """One letter, end to end: each stage is one module, called in order."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from .classify import rule_labels
 from .io import MAX_CHARS, read_letter
 from .letter import Letter, Obligation, Sentence
 from .metadata import parse_metadata
-from .normalize import normalize
+from .normalize import nfc, normalize
 from .references import find_references
 from .segment import segment
 
@@ -19,15 +20,29 @@ def extract(text: str, source: str | None = None) -> Letter:
     """
     t = normalize(text)
     segs = segment(t)
-    meta, recipients, distribution = parse_metadata(segs)
-    labels = rule_labels(segs)
+    # the stages read NFC; offsets and texts in the result stay the caller's
+    view = segs if t.to_orig is None else [replace(s, text=nfc(s.text)) for s in segs]
+    meta, recipients, distribution = parse_metadata(view)
+    labels = _carry_over_cut_sentences(view, rule_labels(view))
     sentences = tuple(
         Sentence(s.start, s.end, s.text, label, s.zone, conf, s.section, s.marker)
-        for s, (label, conf) in zip(segs, labels))
+        for s, (label, conf) in zip(segs, labels, strict=False))
     obligations = tuple(Obligation(i, s.text) for i, s in enumerate(sentences) if s.label == "requirement")
     return Letter(text=text, metadata=meta, sentences=sentences, obligations=obligations,
                   recipients=tuple(recipients), distribution=tuple(distribution),
                   references=tuple(find_references(t)), source=source)
+
+
+def _carry_over_cut_sentences(segs, labels):
+    """The second piece of a sentence cut by page furniture takes the sentence's label."""
+    out = list(labels)
+    prev = None
+    for i, s in enumerate(segs):
+        if s.continued and prev is not None:
+            out[i] = out[prev]
+        if s.zone == "body":
+            prev = i
+    return out
 
 
 def extract_file(path: str | Path, max_chars: int | None = MAX_CHARS) -> Letter:

@@ -54,6 +54,8 @@ def find_references(text: str | Text) -> list[Reference]:
             number = m.groupdict().get("number")
             if number:
                 number = re.sub(r"\s+", "", number)
+                if "/" not in number and "-" not in number:
+                    number = None  # "Luật ... năm 2014": a year, not a number
             dtype = m.group("type")
             oa, ob = t.span(a, b)
             found.append(Reference(text=t.orig[oa:ob], start=oa, end=ob, doc_type=dtype, number=number,

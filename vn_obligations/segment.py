@@ -32,7 +32,7 @@ MARKER_RE = re.compile(
       | [a-zđ]/\.?
       | [a-zđ]\d?\s*\)
       | [-+•–—·▪◦*](?=\s|[A-ZÀ-ỸĐa-zà-ỹđ0-9"“(])
-    )""", re.X)
+    )""", re.VERBOSE)
 
 _FURNITURE_RES = [
     re.compile(r"^\s*[-–—(\[]?\s*(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?\s*[-–—)\]]?\s*$"),
@@ -42,7 +42,7 @@ _FURNITURE_RES = [
     re.compile(r"^\s*\[(?:Nội dung|Văn bản|Đính chính)[^\]]*\]\s*$"),
     re.compile(r"^\s*\|\s*$"),
 ]
-_SIGNED_STAMP = re.compile(r"^\s*Ký bởi\s*:", re.I)
+_SIGNED_STAMP = re.compile(r"^\s*Ký bởi\s*:", re.IGNORECASE)
 
 _DOC_TYPES = ("CHỈ THỊ", "KẾ HOẠCH", "THÔNG BÁO", "QUYẾT ĐỊNH", "CÔNG ĐIỆN", "NGHỊ QUYẾT",
               "CÔNG VĂN", "HƯỚNG DẪN", "BÁO CÁO", "TỜ TRÌNH", "THÔNG TƯ", "NGHỊ ĐỊNH",
@@ -55,14 +55,14 @@ _BODY_START = re.compile(
     r"Năm\s+\d{4}|Từ đầu năm|Trước tình hình|Thời gian gần đây|Thi hành|Ủy ban nhân dân tỉnh nhận|"
     r"Thủ tướng Chính phủ|Chủ tịch|Bộ\s|Sở\s|UBND|Ủy ban|Uỷ ban|Ban Thường vụ|Thường trực|Văn phòng|"
     r"Tình hình|Kết quả|Nhân dịp|Hưởng ứng|Ngày\b)")
-_KINH_GUI = re.compile(r"(?:\*\*|\#\#\s*)*\s*K[íi]nh\s+g[ửu]i\s*:?", re.I)
-_NOI_NHAN = re.compile(r"(?:\*\*|\#\#\s*)*\s*N[ơo]i\s+nh[ậa]n\s*:?", re.I)
+_KINH_GUI = re.compile(r"(?:\*\*|\#\#\s*)*\s*K[íi]nh\s+g[ửu]i\s*:?", re.IGNORECASE)
+_NOI_NHAN = re.compile(r"(?:\*\*|\#\#\s*)*\s*N[ơo]i\s+nh[ậa]n\s*:?", re.IGNORECASE)
 _AUTHORITY = re.compile(r"^\W*(?:(?:KT|TM|TL|TUQ|Q)\s*[./]|T/M\.?|T/L\.?|K/T\.?)\s*[" + _UP + r"]")
 _TITLE_WORDS = re.compile(
     r"^\W*(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|BỘ TRƯỞNG|THỨ TRƯỞNG|THỦ TƯỚNG|CHÁNH VĂN PHÒNG|"
     r"PHÓ CHÁNH VĂN PHÒNG|CỤC TRƯỞNG|TỔNG CỤC TRƯỞNG|BÍ THƯ|TRƯỞNG BAN|TRƯỞNG PHÒNG|"
     r"CHÁNH THANH TRA|TRƯỞNG ĐOÀN|VỤ TRƯỞNG|TỔNG GIÁM ĐỐC|CHI CỤC TRƯỞNG|TRƯỞNG|PHÓ)\b")
-_DATE_LINE = re.compile(r"[" + _UP + r"][^\n,]{1,40},\s*ngày\b[^\n]{0,40}năm\s*\d{0,4}", re.I)
+_DATE_LINE = re.compile(r"[" + _UP + r"][^\n,]{1,40},\s*ngày\b[^\n]{0,40}năm\s*\d{0,4}", re.IGNORECASE)
 _ABBREV_BEFORE_DOT = re.compile(
     r"(?:\b(?:TP|Tp|tp|TX|Tx|KT|TM|TL|TUQ|Q|P|Đ/c|đ/c|Th\.S|ThS|TS|PGS|GS|BS|CN|KS|Ths|St|Tr|tr|"
     r"v\.v|V/v|v/v|Ô|Bà|Ông|No|số|Số|Mr|Mrs|Dr|Th|T|X|H|Q|ĐT|Đ|đ|k|K|V|I|II|III|IV|V|VI|VII|VIII|IX|X)"
@@ -155,7 +155,7 @@ _CRAWL_CUTS = [
     re.compile(r"(?<=\.)\s+(?=[A-ZĐÀ-Ỹ]{2,}(?:\s+[A-ZĐÀ-Ỹ]+)*\s*[-_]{3,})"),
 ]
 _RECIP_BODY_CUT = re.compile(
-    r"(?<=[\w);.])\s+(?=(?:Thực hiện|Căn cứ|Theo đề nghị|Xét đề nghị|Để\s|Nhằm\s|Trong thời gian|"
+    r"(?<=[a-zà-ỹđ]{2}\.)\s+(?=[" + _UP + r"])|(?<=[\w);.])\s+(?=(?:Thực hiện|Căn cứ|Theo đề nghị|Xét đề nghị|Để\s|Nhằm\s|Trong thời gian|"
     r"Ngày\s+\d|Hiện nay|Vừa qua|Sau khi|Trên cơ sở|Tiếp theo)\b)")
 
 
@@ -197,9 +197,7 @@ def _looks_signature(text: str) -> bool:
     t = _plain(text)
     if _AUTHORITY.match(t) or (_TITLE_WORDS.match(t) and _is_upper_line(t)):
         return True
-    if re.fullmatch(r"\(?\s*(?:Đã ký|đã ký|Đã ký và đóng dấu|Ký tên, đóng dấu)\s*\)?", t):
-        return True
-    return False
+    return bool(re.fullmatch(r"\(?\s*(?:Đã ký|đã ký|Đã ký và đóng dấu|Ký tên, đóng dấu)\s*\)?", t))
 
 
 def _looks_name(text: str) -> bool:
@@ -220,13 +218,12 @@ def _header_like(text: str) -> bool:
 
 def _assign_zones(lines: list[_Line]) -> None:
     """Label each line with its zone, walking the letter's frame in order."""
-    n = len(lines)
+    len(lines)
     for ln in lines:
         if is_furniture(ln.text):
             ln.zone, ln.kind = "furniture", "furniture"
     body_start = _find_body_start(lines)
     zone = "header"
-    recipients_open = False
     seen_body = False
     last_zone_line = None
     for i, ln in enumerate(lines):
@@ -234,7 +231,7 @@ def _assign_zones(lines: list[_Line]) -> None:
             continue
         t = _plain(ln.text)
         if _KINH_GUI.match(ln.text):
-            zone, recipients_open = "recipients", True
+            zone, _recipients_open = "recipients", True
             ln.zone = zone
             last_zone_line = ln
             continue
@@ -262,9 +259,7 @@ def _assign_zones(lines: list[_Line]) -> None:
         elif zone == "signature":
             prev_zone = last_zone_line.zone if last_zone_line else ""
             came_from_dist = any(x.zone == "distribution" for x in lines[max(0, i - 6):i])
-            if _NOI_NHAN.match(ln.text):
-                zone = "distribution"
-            elif came_from_dist and (re.match(r"^[-+•]\s", t) or (
+            if _NOI_NHAN.match(ln.text) or came_from_dist and (re.match(r"^[-+•]\s", t) or (
                     prev_zone == "distribution" and _plain(last_zone_line.text).endswith(","))):
                 zone = "distribution"
             elif _annex_starts(ln.text):
@@ -315,13 +310,16 @@ def _title_block(lines: list[_Line], i: int) -> int:
         return i
     end = j
     k = j + 1
+    upper_title = _is_upper_line(lines[j].text)
     while k < len(lines) and k <= j + 5 and not lines[k].blank_before and lines[k].zone != "furniture" \
             and not _KINH_GUI.match(lines[k].text) and len(lines[k].text) < 200:
         t = _plain(lines[k].text)
-        if re.match(r"^(?:Căn cứ|Thực hiện|Xét)\b", t) or MARKER_RE.match(t) and not t.startswith("-"):
+        if not (t[:1].islower() or t.startswith("(") or upper_title and _is_upper_line(t)):
             break
         end = k
         k += 1
+        if t.startswith("("):
+            break
     return end
 
 
@@ -387,10 +385,7 @@ def _starts_new(prev: _Line, ln: _Line, width: int, gap_furniture: bool) -> bool
             return False
         if not upper:
             return False
-        if pt.endswith(":") and len(prev.text) + prev.indent >= 0.85 * width and not ln.blank_before \
-                and ln.indent <= prev.indent + 2:
-            return False
-        return True
+        return not (pt.endswith(":") and len(prev.text) + prev.indent >= 0.85 * width and not ln.blank_before and ln.indent <= prev.indent + 2)
     if first.islower():
         return False
     if pt.endswith(",") and ln.blank_before and not gap_furniture:
@@ -404,9 +399,7 @@ def _starts_new(prev: _Line, ln: _Line, width: int, gap_furniture: bool) -> bool
         return not full and upper
     if not full and upper:
         return True
-    if ln.indent > prev.indent + 2 and upper and width > 0:
-        return True
-    return False
+    return bool(ln.indent > prev.indent + 2 and upper and width > 0)
 
 
 _SENT_END = re.compile(r"(?:\./\.|\.{3}|…|[.!?])[\"”’)*]*(?=\s)")
@@ -427,6 +420,8 @@ def _split_sentences(s: str, a: int, b: int) -> list[tuple[int, int]]:
         end = a + m.end()
         if end <= skip_to or (end - st) <= 0:
             continue
+        if MARKER_RE.fullmatch(s[st:end].strip(" *#")):
+            continue  # "2." of an inline list is the start of the next sentence, not one
         if any(st < c <= a + m.start() for c in cuts):
             continue
         k = end
@@ -470,7 +465,7 @@ def _trailing_marker(s: str, a: int, b: int) -> int:
     return a + m.start(1) if m else b
 
 
-_TABLE_HEAD = re.compile(r"(?:S[ốố]\s*)?S?TT|Số thứ tự", re.I)
+_TABLE_HEAD = re.compile(r"(?:S[ốố]\s*)?S?TT|Số thứ tự", re.IGNORECASE)
 _BARE_NUM = re.compile(r"\d{1,3}\s*\.?|[IVX]{1,5}\s*\.?")
 
 
@@ -546,7 +541,6 @@ def segment(text: str | Text) -> list[Segment]:
             raw += rows
             continue
         # gather one paragraph (possibly interrupted by furniture)
-        pieces: list[tuple[int, int]] = [(ln.start, ln.end)]
         cur_start, cur_end = ln.start, ln.end
         prev = ln
         j = i + 1
