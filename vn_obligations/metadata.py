@@ -181,8 +181,7 @@ def _subject(header: list[Segment], segments: list[Segment]) -> str | None:
             parts = [_VV.sub("", first)]
             for nxt in header[k + 1:]:
                 nt = _plain(nxt.text)
-                if not nt or _MOTTO.search(nt) or _DATE.search(nt) or re.match(r"^(?:S[ốo]\s*:|K[íi]nh gửi)", nt) \
-                        or _gap_before(nxt, s, segments):
+                if not nt or _MOTTO.search(nt) or _DATE.search(nt) or re.match(r"^(?:S[ốo]\s*:|K[íi]nh gửi)", nt):
                     break
                 parts.append(nt)
                 s = nxt
@@ -215,17 +214,13 @@ def _subject(header: list[Segment], segments: list[Segment]) -> str | None:
     return subj or None
 
 
-def _gap_before(seg: Segment, prev: Segment, segments: list[Segment]) -> bool:
-    return False
-
-
 def _doc_type(header: list[Segment], subject_from_vv: bool, number: str | None) -> str | None:
     for s in header:
         t = _plain(s.text)
         for cell in [t] + _cells(t):
             m = DOC_TYPE_RE.match(cell)
             if m and not _MOTTO.search(cell):
-                return m.group(1).capitalize().replace("định", "định")
+                return m.group(1).capitalize()
     if subject_from_vv:
         return "Công văn"
     return None
@@ -259,9 +254,7 @@ def _signature(segments: list[Segment]) -> tuple[str | None, str | None, str | N
         if _upperish(c2) and re.search(r"[A-ZĐ]{2,}", c2):
             marks = list(_AUTH.finditer(c2))
             if marks:
-                auth = marks[-1].group(1).replace("/", "").replace("K", "K") + "."
-                if auth == "KT." or auth in ("TM.", "TL.", "Q.", "TUQ."):
-                    pass
+                auth = marks[-1].group(1).replace("/", "") + "."  # T/M → TM.
                 if title is None:
                     rest = c2[marks[-1].end():].strip()
                     title = _title_after(rest) or title

@@ -642,8 +642,6 @@ _RANK = {"part": 0, "mục": 1, "article": 2, "roman": 2, "num1": 3, "num2": 4, 
 
 def _push(path: list[tuple[str, str]], marker: str) -> list[tuple[str, str]]:
     cls = _marker_class(marker)
-    if cls.startswith("num") and path and path[-1][0] == "roman" and cls != "num1":
-        pass
     rank = _RANK.get(cls, 9)
     kept = [p for p in path if _RANK.get(p[0], 9) < rank and p[0] != cls]
     return kept + [(cls, marker)]
