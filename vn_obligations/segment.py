@@ -35,7 +35,8 @@ MARKER_RE = re.compile(
     )""", re.VERBOSE)
 
 _FURNITURE_RES = [
-    re.compile(r"^\s*[-–—(\[]?\s*(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?\s*[-–—)\]]?\s*$"),
+    # page numbers: "2", "- 3 -", "Trang 2/5" (not "(2)": that is a list or column number)
+    re.compile(r"^\s*(?:[-–—]\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?\s*(?:[-–—]\s*)?$"),
     re.compile(r"^\s*CÔNG\s*BÁO\s*/.*$"),
     re.compile(r"^\s*[_\-–—=.*~]{3,}\s*$"),
     re.compile(r"^\s*(?:Ký bởi|Cơ quan|Ngày ký|Thời gian ký|Email|Người ký)\s*:.*$"),
