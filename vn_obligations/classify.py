@@ -37,3 +37,8 @@ def rule_labels(segments: Sequence[Segment]) -> list[tuple[str, float]]:
         else:
             out.append(("other", 0.4))
     return out
+
+
+def label_segments(segments: Sequence[Segment], tokens=None, model=None) -> list[tuple[str, float | None]]:
+    """A label and a confidence for each segment."""
+    return rule_labels(segments)

@@ -223,6 +223,29 @@ def gold_to_prediction(g: GoldLetter) -> dict[str, Any]:
             "sentences": sentences, "obligations": obligations}
 
 
+def project_labels(g: GoldLetter, segments) -> list[str]:
+    """The gold label of each of *our* segments: the majority over its characters.
+
+    Our segmentation is not the gold one everywhere; training and oracle
+    evaluations need a label per segment we actually produce.
+    """
+    marks = set("*#_ \t\n")
+    out = []
+    j = 0
+    gs = g.segments
+    for s in segments:
+        votes: Counter = Counter()
+        while j < len(gs) and gs[j]["end"] <= s.start:
+            j += 1
+        k = j
+        while k < len(gs) and gs[k]["start"] < s.end:
+            a, b = max(s.start, gs[k]["start"]), min(s.end, gs[k]["end"])
+            votes[gs[k]["label"]] += sum(1 for c in g.text[a:b] if c not in marks)
+            k += 1
+        out.append(votes.most_common(1)[0][0] if votes else "other")
+    return out
+
+
 def load(path: str | Path = "corpora"):
     """The corpus as a ``datasets.DatasetDict`` with the manifest's fixed splits.
 

@@ -48,11 +48,18 @@ class Reference:
 
 @dataclass(frozen=True)
 class Actor:
+    """Who must act: the name as printed, its role, and where it came from.
+
+    ``canonical`` spells the body out (abbreviations expanded, an implicit
+    ``tỉnh`` resolved to the issuer's province) so trackers can group tasks.
+    """
+
     name: str
     role: str  # lead | support
     source: str = "explicit"  # explicit | inherited | recipients
     start: int | None = None
     end: int | None = None
+    canonical: str | None = None
 
 
 @dataclass(frozen=True)

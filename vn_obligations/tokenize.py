@@ -1,0 +1,57 @@
+"""Vietnamese word tokens with character offsets, computed once per segment.
+
+underthesea's ``word_tokenize`` joins the syllables of a word (``Y tế``,
+``chủ trì``) but returns bare strings; the classifier and the rule layer both
+need to know where each word sits, so we align the words back to the text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from underthesea import word_tokenize
+
+from .normalize import fold_tones
+
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word: its text as in the segment and its offsets in the segment."""
+
+    text: str
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> tuple[Token, ...]:
+    """Words of *text* (underthesea), each with offsets into *text*.
+
+    Words whose text underthesea altered (it sometimes normalises quotes or
+    spacing) are matched syllable by syllable; anything left over is skipped
+    rather than guessed.
+    """
+    if not text.strip():
+        return ()
+    # underthesea rewrites old tone placement (hoà → hòa); match on the
+    # same-length folded form and slice the caller's text
+    folded = fold_tones(text)
+    out: list[Token] = []
+    pos = 0
+    for word in word_tokenize(folded):
+        parts = [p for p in _SPACE.split(word) if p]
+        if not parts:
+            continue
+        i = folded.find(parts[0], pos)
+        if i < 0:
+            continue
+        j, end = i + len(parts[0]), i + len(parts[0])
+        for p in parts[1:]:
+            k = folded.find(p, j)
+            if k < 0 or text[j:k].strip():
+                break
+            j = end = k + len(p)
+        out.append(Token(text[i:end], i, end))
+        pos = end
+    return tuple(out)
