@@ -1,44 +1,302 @@
 """Sentence labels: requirement / rationale / recipient_list / other.
 
-Until the trained classifier lands (issue 4) this module labels by zone and a
-few cue words, so that the frame and the CLI can be built and measured.
+Words alone cannot tell a directive from the quoted rule it implements, or an
+actor heading from a task: the same ``phải`` and ``Sở Y tế`` appear in both.
+So each segment is described by three views, and one linear model weighs
+them:
+
+* its own words (underthesea word segmentation) and character n-grams, which
+  survive typos and old tone placement;
+* its layout: zone, line kind, list marker, depth, position, trailing ``:``;
+* its context: the words of its lead-in, its parent heading, its neighbours,
+  and whether it sits inside a quotation or under an attribution
+  (``... quy định:``).
+
+The model is a scikit-learn ``Pipeline`` saved with skops; :func:`load_model`
+loads it trusting only scikit-learn/numpy/scipy types and the feature
+functions of this module.
 """
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
 
+from .errors import ModelError
+from .normalize import fold_tones
 from .segment import Segment
+from .tokenize import Token, tokenize
 
-_RATIONALE = re.compile(
-    r"^\W*(?:\d+[.)]\s*)?(?:Thực hiện|Căn cứ|Xét|Theo đề nghị|Trên cơ sở|Sau khi|Nhằm|Vừa qua|Thời gian qua|"
-    r"Hiện nay|Tuy nhiên|Qua\b|Trong thời gian qua|Ngày\s+\d|Dự họp|Tham dự|Nhận được)")
-_DIRECTIVE = re.compile(
-    r"\b(?:đề nghị|yêu cầu|giao|chủ trì|phối hợp|khẩn trương|tăng cường|chỉ đạo|triển khai|thực hiện|"
-    r"báo cáo|rà soát|kiểm tra|tổ chức|chịu trách nhiệm|tuyệt đối không|nghiêm cấm|đẩy mạnh|tiếp tục|"
-    r"bảo đảm|đảm bảo|chủ động|theo dõi|hướng dẫn|xây dựng|tham mưu|hoàn thành)\b", re.IGNORECASE)
+MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "classifier.skops"
+_PACKAGED_MODEL = Path(__file__).resolve().parent / "data" / "classifier.skops"
+
+_MARKS = re.compile(r"[*#_]+")
+_NUM = re.compile(r"\d+")
+_HEAD_CUT = 8  # words of context segments that matter: their start and end
 
 
-def rule_labels(segments: Sequence[Segment]) -> list[tuple[str, float]]:
-    """A label and a (low) confidence for each segment, from zone and cue words."""
-    out: list[tuple[str, float]] = []
-    for s in segments:
-        t = s.text.replace("*", "").strip()
-        if s.zone in ("recipients", "distribution"):
-            out.append(("recipient_list", 0.9))
-        elif s.zone != "body":
-            out.append(("other", 0.9))
-        elif _RATIONALE.match(t):
-            out.append(("rationale", 0.6))
-        elif t.endswith(":") or len(t) < 25:
-            out.append(("other", 0.5))
-        elif _DIRECTIVE.search(t):
-            out.append(("requirement", 0.5))
-        else:
-            out.append(("other", 0.4))
+# --------------------------------------------------------------------------- features
+def _words(text: str, tokens: Sequence[Token] | None) -> list[str]:
+    toks = tokens if tokens else tokenize(text)
+    out = []
+    for t in toks:
+        w = _MARKS.sub("", fold_tones(t.text)).lower().strip()
+        if not w:
+            continue
+        out.append(_NUM.sub("0", w.replace(" ", "_")))
     return out
 
 
-def label_segments(segments: Sequence[Segment], tokens=None, model=None) -> list[tuple[str, float | None]]:
-    """A label and a confidence for each segment."""
-    return rule_labels(segments)
+def _marker_kind(marker: str | None) -> str:
+    if not marker:
+        return "none"
+    if marker[0] in "-+•–—·▪◦*":
+        return "dash"
+    if re.match(r"^[IVXLC]+\s*[.)/]", marker):
+        return "roman"
+    if re.match(r"^\d+\.\d", marker):
+        return "num_deep"
+    if re.match(r"^\d", marker):
+        return "num"
+    if marker.startswith("("):
+        return "paren"
+    if marker.startswith(("Điều", "Phần", "PHẦN", "Mục", "MỤC", "Chương", "CHƯƠNG")):
+        return "part"
+    return "alpha"
+
+
+_MARKER_WORD = re.compile(r"^(?:[-+•–—·▪◦*]|\d+(?:\.\d+)*\.?|[a-zđ]\)|[ivxlc]+\.?|\(\w+\)|điều|[a-zđ]\.?|0\.?)$")
+_UNIT = re.compile(r"\d\s*(?:m|cm|mm|km|ha|m2|m3|tấn|kg|%|đồng|triệu|tỷ|kv|kw|ω)\b", re.IGNORECASE)
+_ATTR = re.compile(r"^\W*(?:[\w.()]+\s*[.)]\s*)?([^:;,.]{2,40}):\s*\S")
+
+
+def _shape(plain: str, words: list[str]) -> list[str]:
+    """Where the words sit: the first two after the list marker, the last, and an ``X:`` prefix."""
+    i = 0
+    while i < len(words) and _MARKER_WORD.match(words[i]):
+        i += 1
+    rest = words[i:]
+    out = ["S:" + x for x in rest[:2]] + (["S2:" + "_".join(rest[:2])] if len(rest) > 1 else [])
+    if rest:
+        out.append("E:" + rest[-1])
+    if _UNIT.search(plain):
+        out.append("X:unit")
+    m = _ATTR.match(plain)
+    if m:
+        out += ["K:" + x for x in _words(m.group(1), None)[:4]]
+    return out
+
+
+def _edge(words: list[str]) -> list[str]:
+    return words[:_HEAD_CUT] + words[-_HEAD_CUT:] if len(words) > 2 * _HEAD_CUT else words
+
+
+def segment_features(segments: Sequence[Segment], tokens: Sequence[Sequence[Token]] | None = None,
+                     ) -> list[dict]:
+    """One feature record per segment: ``words``, ``context`` (strings) and ``layout`` (a dict).
+
+    Computed once per letter, because context needs the whole sequence.
+    """
+    n = len(segments)
+    words = [_words(s.text, tokens[i] if tokens else None) if s.zone == "body" else
+             _words(s.text, None)[:12] for i, s in enumerate(segments)]
+    body = [i for i, s in enumerate(segments) if s.zone == "body"]
+    first_body, last_body = (body[0], body[-1]) if body else (0, 0)
+    out = []
+    parents: list[int] = []   # stack of indices of marked segments (by depth)
+    lead_in = -1              # last body segment ending with ':'
+    heading = -1              # last top-level heading (roman / num)
+    open_quotes = 0
+    for i, s in enumerate(segments):
+        plain = _MARKS.sub("", s.text).strip()
+        w = words[i]
+        lay: dict[str, object] = {
+            "zone": s.zone, "kind": s.kind, "marker": _marker_kind(s.marker),
+            "depth": str(min(s.depth, 5)), "colon": plain.endswith(":"),
+            "short": len(w) <= 4, "long": len(w) >= 40, "continued": s.continued,
+            "upper": plain.isupper(), "ends_dot": plain.endswith((".", "./.", ".\"", ".”")),
+            "bold": s.text.lstrip().startswith("**"),
+            "quote_open": open_quotes > 0,
+            "starts_quote": plain[:3].lstrip("-+ ").startswith(("“", '"')),
+        }
+        if s.zone == "body" and body:
+            rel = (i - first_body) / max(1, last_body - first_body)
+            lay["pos"] = f"b{min(4, int(rel * 5))}"
+            lay["first_body"] = i == first_body
+            lay["last_body"] = i == last_body
+        ctx: list[str] = _shape(plain, w)
+        if s.zone == "body":
+            # the parent: nearest marked segment with a smaller depth
+            while parents and segments[parents[-1]].depth >= s.depth and s.marker:
+                parents.pop()
+            par = parents[-1] if parents else -1
+            if par >= 0 and par != i:
+                ctx += ["P:" + x for x in _edge(words[par])]
+                lay["parent_colon"] = _MARKS.sub("", segments[par].text).strip().endswith(":")
+            if lead_in >= 0:
+                ctx += ["L:" + x for x in words[lead_in][-_HEAD_CUT:]]
+                lay["lead_in_dist"] = str(min(3, len([j for j in body if lead_in < j < i])))
+            if heading >= 0:
+                ctx += ["H:" + x for x in words[heading][:6]]
+            prev = i - 1
+            while prev >= 0 and segments[prev].zone == "furniture":
+                prev -= 1
+            if prev >= 0:
+                ctx += ["B:" + x for x in _edge(words[prev])]
+                pp = _MARKS.sub("", segments[prev].text).strip()
+                lay["prev_colon"] = pp.endswith(":")
+                lay["prev_zone"] = segments[prev].zone
+                lay["prev_marker"] = _marker_kind(segments[prev].marker)
+            if i + 1 < n:
+                ctx += ["N:" + x for x in words[i + 1][:4]]
+                lay["next_marker"] = _marker_kind(segments[i + 1].marker)
+            if s.marker:
+                parents.append(i)
+            if plain.endswith(":"):
+                lead_in = i
+            if _marker_kind(s.marker) in ("roman", "part") or (_marker_kind(s.marker) == "num" and s.depth <= 1):
+                heading = i
+            open_quotes = max(0, open_quotes + s.text.count("“") - s.text.count("”"))
+        out.append({"words": " ".join(w), "context": " ".join(ctx), "layout": lay,
+                    "chars": fold_tones(plain[:200]).lower()})
+    return out
+
+
+# the field selectors used inside the saved pipeline (trusted by the loader)
+def field_words(rows):
+    return [r["words"] for r in rows]
+
+
+def field_context(rows):
+    return [r["context"] for r in rows]
+
+
+def field_chars(rows):
+    return [r["chars"] for r in rows]
+
+
+def field_layout(rows):
+    return [r["layout"] for r in rows]
+
+
+def split_space(text):
+    return text.split()
+
+
+TRUSTED_FUNCTIONS = [f"{__name__}.{f.__name__}" for f in
+                     (field_words, field_context, field_chars, field_layout, split_space)]
+
+
+def build_pipeline(C: float = 4.0):
+    """The untrained model: word, context, character and layout features into a logistic regression.
+
+    Text views are hashed, not given a vocabulary: a saved vocabulary is a huge
+    dict that skops stores node by node (25 MB, 2.5 s to load); hashed
+    features leave only arrays, which load at once.
+    """
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    def text_view(selector, bits, **hashing):
+        return Pipeline([("select", FunctionTransformer(selector)),
+                         ("hash", HashingVectorizer(n_features=2 ** bits, alternate_sign=False, norm=None,
+                                                    lowercase=False, **hashing)),
+                         ("tfidf", TfidfTransformer(sublinear_tf=True))])
+
+    features = FeatureUnion([
+        ("words", text_view(field_words, 17, tokenizer=split_space, token_pattern=None, ngram_range=(1, 2))),
+        ("context", text_view(field_context, 15, tokenizer=split_space, token_pattern=None)),
+        ("chars", text_view(field_chars, 17, analyzer="char_wb", ngram_range=(2, 4))),
+        ("layout", Pipeline([("select", FunctionTransformer(field_layout)), ("dict", DictVectorizer())])),
+    ])
+    return Pipeline([("features", features),
+                     ("model", LogisticRegression(C=C, max_iter=3000, class_weight="balanced"))])
+
+
+# --------------------------------------------------------------------------- model files
+def save_model(model, path: str | Path) -> Path:
+    """Write *model* with skops (no pickle)."""
+    import skops.io as sio
+
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    sio.dump(model, p, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return p
+
+
+def load_model(path: str | Path | None = None):
+    """Load a classifier saved by :func:`save_model`; refuse files holding untrusted types.
+
+    ``None`` loads the shipped model (cached: loaded once per process).
+    """
+    if path is None:
+        return _default_model()
+    return _load(Path(path))
+
+
+@lru_cache(maxsize=1)
+def _default_model():
+    for p in (MODEL_PATH, _PACKAGED_MODEL):
+        if p.exists():
+            return _load(p)
+    raise ModelError(f"{MODEL_PATH}: the shipped model is missing; run `vn-obligations train corpora "
+                     f"--out {MODEL_PATH}`")
+
+
+def _load(p: Path):
+    import skops.io as sio
+
+    if not p.is_file():
+        raise ModelError(f"{p}: no such model file")
+    try:
+        untrusted = sio.get_untrusted_types(file=p)
+    except Exception as e:  # zip errors, JSON errors, …: not a skops file
+        raise ModelError(f"{p}: not a vn_obligations model (cannot be read as a skops file: {e})") from None
+    bad = [t for t in untrusted if t not in TRUSTED_FUNCTIONS]
+    if bad:
+        raise ModelError(f"{p}: refused: the file holds types that are not trusted: {', '.join(bad[:5])}")
+    try:
+        model = sio.load(p, trusted=untrusted)
+    except Exception as e:
+        raise ModelError(f"{p}: cannot be loaded ({e})") from None
+    if not hasattr(model, "predict_proba") or list(getattr(model, "classes_", [])) == []:
+        raise ModelError(f"{p}: not a vn_obligations classifier")
+    return model
+
+
+# --------------------------------------------------------------------------- predict
+def label_segments(segments: Sequence[Segment], tokens: Sequence[Sequence[Token]] | None = None,
+                   model=None) -> list[tuple[str, float]]:
+    """A label and a confidence in [0, 1] for each segment."""
+    if not segments:
+        return []
+    model = model if model is not None else load_model()
+    return predict(model, segment_features(segments, tokens), segments)
+
+
+def predict(model, features: list[dict], segments: Sequence[Segment]) -> list[tuple[str, float]]:
+    """Labels from a fitted model, with the two layout facts no model should overrule.
+
+    Page furniture is other; the second piece of a sentence cut by furniture
+    takes the label of the first.
+    """
+    proba = model.predict_proba(features)
+    classes = list(model.classes_)
+    out: list[tuple[str, float]] = []
+    prev = None
+    for i, (s, p) in enumerate(zip(segments, proba, strict=True)):
+        k = int(p.argmax())
+        label, conf = classes[k], float(p[k])
+        if s.zone == "furniture":
+            label, conf = "other", 1.0
+        elif s.continued and prev is not None:
+            label, conf = out[prev]
+        if s.zone == "body":
+            prev = i
+        out.append((label, conf))
+    return out

@@ -22,6 +22,23 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--format", choices=("json", "jsonl", "table"), default="json")
     ex.add_argument("--max-chars", type=int, default=MAX_CHARS,
                     help=f"refuse letters longer than this (default {MAX_CHARS:,})")
+    ex.add_argument("--model", help="classifier file (default: the shipped model)")
+    tr = sub.add_parser("train", help="train the sentence classifier on annotated corpora")
+    tr.add_argument("corpora", nargs="+", metavar="CORPUS",
+                    help="corpus folders (with gold/ and manifest.jsonl) or folders of gold files")
+    tr.add_argument("--out", required=True, help="where to write the model (.skops)")
+    tr.add_argument("--splits", default="train,validation",
+                    help="manifest splits to train on, comma-separated, or 'all' (default: train,validation); "
+                         "letters missing from a manifest are always used")
+    tr.add_argument("--cv", action="store_true", help="also print 5-fold cross-validation grouped by letter")
+    ev = sub.add_parser("evaluate", help="score extractions against gold letters (same figures as score.py)")
+    ev.add_argument("gold", nargs="+", metavar="GOLD", help="gold folders, corpus folders or gold files")
+    ev.add_argument("--model", help="classifier file (default: the shipped model)")
+    ev.add_argument("--split", help="only letters of this manifest split (e.g. test)")
+    ev.add_argument("--gold-labels", action="store_true",
+                    help="use the gold labels instead of the classifier (measures the rule layer alone)")
+    ev.add_argument("--per-letter", action="store_true")
+    ev.add_argument("--json", action="store_true")
     co = sub.add_parser("corpus", help="check and count an annotated corpus")
     csub = co.add_subparsers(dest="corpus_command", required=True)
     cv = csub.add_parser("validate", help="check every gold file and the manifest")
@@ -75,28 +92,64 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _extract_one(path: str, max_chars: int):
+def cmd_train(args: argparse.Namespace) -> int:
+    from .train import cross_validate, train
+
+    splits = None if args.splits == "all" else tuple(x.strip() for x in args.splits.split(",") if x.strip())
+    model = train(args.corpora, args.out, splits=splits)
+    info = model.training_info_
+    print(f"trained on {len(info['letters'])} letters ({info['segments']} segments) in {info['seconds']} s; "
+          f"model written to {args.out}")
+    if args.cv:
+        res = cross_validate(args.corpora, splits=splits)
+        print(f"5-fold CV grouped by letter: label macro-F1 {res['macro_f1_mean']:.3f} "
+              f"(± {res['macro_f1_std']:.3f}), folds {', '.join(f'{f:.3f}' for f in res['folds'])}")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .classify import load_model
+    from .evaluate import evaluate, format_report
+    from .train import gold_letters
+
+    model = None if args.gold_labels else load_model(args.model)
+    letters = gold_letters(args.gold, splits=(args.split,) if args.split else None,
+                           keep_unlisted=not args.split)
+    res = evaluate(letters, model, gold_labels=args.gold_labels)
+    if args.json:
+        print(json.dumps(res, ensure_ascii=False))
+        return 0
+    print(format_report(res))
+    if args.per_letter:
+        for d in res["per_letter"]:
+            extra = f", actor+role F1 {d['roles_f1']:.3f} ({d['gold_actors']} gold)" if d["gold_actors"] else ""
+            print(f"  {d['id']}: label accuracy {d['label_accuracy']:.3f}{extra}")
+    return 0
+
+
+def _extract_one(path: str, max_chars: int, model):
     if path == "-":
-        return extract(decode(sys.stdin.buffer.read(), "<stdin>", max_chars), source="-")
-    return extract_file(path, max_chars)
+        return extract(decode(sys.stdin.buffer.read(), "<stdin>", max_chars), source="-", model=model)
+    return extract_file(path, max_chars, model=model)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from .classify import load_model
+
+    model = load_model(args.model)  # once, before the batch: a bad model file fails fast
     failed = 0
     out = sys.stdout
     for path in args.paths:
         try:
-            letter = _extract_one(path, args.max_chars)
-        except VnObligationsError as e:
+            letter = _extract_one(path, args.max_chars, model)
+        except Exception as e:  # one bad letter (or a bug) must not lose the rest of the batch
             failed += 1
-            print(f"vn-obligations: error: {e}", file=sys.stderr)
+            msg = str(e) if isinstance(e, VnObligationsError) else \
+                f"{path}: internal error ({type(e).__name__}: {e})"
+            print(f"vn-obligations: error: {msg}", file=sys.stderr)
             if args.format == "jsonl":
-                out.write(json.dumps({"schema_version": "1", "source": path, "error": str(e)},
+                out.write(json.dumps({"schema_version": "1", "source": path, "error": msg},
                                      ensure_ascii=False) + "\n")
-            continue
-        except Exception as e:  # a bug must not lose the other letters of the batch
-            failed += 1
-            print(f"vn-obligations: error: {path}: internal error ({type(e).__name__}: {e})", file=sys.stderr)
             continue
         if args.format == "jsonl":
             out.write(json.dumps(letter.to_dict(), ensure_ascii=False) + "\n")
@@ -114,6 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "extract":
             return cmd_extract(args)
+        if args.command == "train":
+            return cmd_train(args)
+        if args.command == "evaluate":
+            return cmd_evaluate(args)
         if args.command == "corpus":
             return cmd_corpus(args)
         if args.command == "annotate":

@@ -30,11 +30,7 @@ def extract(text: str, source: str | None = None, *, model=None,
     segs = segment(t.nfc)  # every stage reads NFC; offsets go back to *text* at the end
     meta, recipients, distribution = parse_metadata(segs)
     tokens = [tokenize(s.text) if s.zone == "body" else () for s in segs]
-    if labels is None:
-        labelled = label_segments(segs, tokens, model)
-    else:
-        labelled = [(lab, None) for lab in labels]
-    labelled = _carry_over_cut_sentences(segs, labelled)
+    labelled = label_segments(segs, tokens, model) if labels is None else [(lab, None) for lab in labels]
     names = [lab for lab, _ in labelled]
     tasks = assign_roles(segs, names, meta, recipients, tokens)
     due = assign_deadlines(segs, names, meta.date)
@@ -62,18 +58,6 @@ def _mapped(t: Text, item):
         return item
     start, end = t.span(item.start, item.end)
     return replace(item, start=start, end=end)
-
-
-def _carry_over_cut_sentences(segs, labels):
-    """The second piece of a sentence cut by page furniture takes the sentence's label."""
-    out = list(labels)
-    prev = None
-    for i, s in enumerate(segs):
-        if s.continued and prev is not None:
-            out[i] = out[prev]
-        if s.zone == "body":
-            prev = i
-    return out
 
 
 def extract_file(path: str | Path, max_chars: int | None = MAX_CHARS, *, model=None) -> Letter:
