@@ -100,6 +100,27 @@ CASES = [
     ("Hoàn thành mục tiêu 100% trẻ em được tiêm ít nhất 01 mũi vắc xin trước ngày 25/8/2022.", [], []),
     ("Tiếp tục thực hiện các chỉ đạo của Ủy ban nhân dân tỉnh tại Văn bản số 5220/UBND-VX.", [], []),
     ("Uỷ ban nhân dân huyện yêu cầu Phòng Y tế hoà giải dứt điểm vụ việc.", [("Phòng Y tế", L)], []),
+    # a determiner covers the bare collectives listed after it
+    ("Các tổ chức, doanh nghiệp kinh doanh xăng dầu phải niêm yết giá bán.",
+     [("Các tổ chức, doanh nghiệp kinh doanh xăng dầu", L)], []),
+    ("Yêu cầu các tổ chức, cá nhân, doanh nghiệp nghiêm túc thực hiện./.",
+     [("các tổ chức, cá nhân, doanh nghiệp", L)], []),
+    ("UBND các quận, huyện, doanh nghiệp chủ động rà soát.",
+     [("UBND các quận, huyện", L), ("doanh nghiệp", L)], []),
+    # subjects of guidance and legal letters
+    ("Trường hợp nộp hồ sơ giấy, người nộp thuế phải nộp bản chính tại cơ quan thuế.",
+     [("người nộp thuế", L)], []),
+    ("Đối với hồ sơ phức tạp thì Thủ trưởng cơ quan thuế quyết định gia hạn thời gian kiểm tra.",
+     [("Thủ trưởng cơ quan thuế", L)], []),
+    ("Cơ quan hải quan chủ trì, phối hợp với cơ quan liên quan xử lý hàng tồn đọng.",
+     [("Cơ quan hải quan", L), ("cơ quan liên quan", S)], []),
+    ("Đề nghị đơn vị hoàn thiện hồ sơ theo quy định.", [("đơn vị", L)], []),
+    # resource lines and person headings
+    ("- Kinh phí thực hiện: do Công ty TNHH An Phát tự cân đối.", [("Công ty TNHH An Phát", L)], []),
+    ("Mọi chi phí phát sinh do chủ đầu tư tự chịu.", [("chủ đầu tư", L)], []),
+    ("2.1. Ông. Trần Văn Bình - Trưởng đoàn: Phụ trách chung; ký các văn bản của Đoàn.",
+     [("Trần Văn Bình - Trưởng đoàn", L)], []),
+    ("Bà Lê Thị Hoa - Thư ký: Lập biên bản kiểm tra.", [("Lê Thị Hoa - Thư ký", L)], []),
 ]
 
 
@@ -300,3 +321,108 @@ def test_plan_attribute_lines_cover_their_task():
                            ("Văn phòng Sở", "support", "inherited")]
     two = _by_text(letter, "2. Kiểm tra")
     assert _pairs(two) == [("Thanh tra Sở", "lead", "inherited")]
+
+
+# --------------------------------------------------------------------------- tables flattened one cell per line
+def _rows(texts, labels):
+    segs, pos = [], 0
+    for t, kind in texts:
+        zone = "furniture" if kind == "furniture" else "body"
+        segs.append(Segment(pos, pos + len(t), t, zone, kind=kind))
+        pos += len(t) + 2
+    toks = [tokenize(s.text) for s in segs]
+    return assign_roles(segs, labels, META, [], toks)
+
+
+def _named(a):
+    return [(x.name, x.role) for x in a.actors if x.source == "explicit"]
+
+
+LINE_TABLE_CASES = [
+    # header with lead and support columns; rows led by their number
+    ([("STT\nNhiệm vụ\nCơ quan chủ trì\nCơ quan phối hợp\nThời gian hoàn thành\nGhi chú", "table_row"),
+      ("1\nRà soát quy hoạch bến bãi.\nSở Xây dựng\nCác Sở, ban, ngành và các tổ chức vận tải liên quan\nQuý IV/2025",
+       "table_row")],
+     ["other", "requirement"],
+     {1: [("Sở Xây dựng", L), ("Các Sở, ban, ngành", S), ("các tổ chức vận tải liên quan", S)]}),
+    # a person column; rows without a number, one person per line
+    ([("TT\nCông việc\nNgười thực hiện\nGhi chú", "table_row"),
+      ("Chuẩn bị tài liệu\nNguyễn Văn An\nPhạm Thị Mai", "table_row")],
+     ["other", "requirement"],
+     {1: [("Nguyễn Văn An", L), ("Phạm Thị Mai", L)]}),
+    # a row cut apart: its number read as a page number, its cells as sentences
+    ([("STT\nNhiệm vụ\nĐơn vị chủ trì\nĐơn vị phối hợp\nThời gian", "table_row"),
+      ("2", "furniture"),
+      ("Kiểm tra các cơ sở kinh doanh.", "sentence"), ("Xử lý nghiêm vi phạm.", "sentence"),
+      ("Công an tỉnh", "sentence"), ("Sở Công Thương, UBND các huyện", "sentence"), ("Hằng quý", "sentence")],
+     ["other", "other", "requirement", "requirement", "requirement", "requirement", "requirement"],
+     {2: [("Công an tỉnh", L), ("Sở Công Thương", S), ("UBND các huyện", S)], 3: [], 4: [], 5: [], 6: []}),
+]
+
+
+@pytest.mark.parametrize("rows,labels,expected", LINE_TABLE_CASES, ids=["lead-support", "persons", "cut-row"])
+def test_tables_flattened_one_cell_per_line(rows, labels, expected):
+    out = _rows(rows, labels)
+    for i, want in expected.items():
+        assert _named(out[i]) == want
+        if not want:  # the other pieces of a cut row inherit nothing
+            assert not [a for a in out[i].actors if a.source == "inherited"]
+
+
+# --------------------------------------------------------------------------- headings that name whose tasks follow
+GUIDE = """SỞ CÔNG THƯƠNG
+Số: 15/KH-SCT
+Gia Lai, ngày 10 tháng 4 năm 2025
+
+KẾ HOẠCH
+Kiểm tra an toàn hóa chất
+
+Trưởng đoàn kiểm tra lập kế hoạch kiểm tra như sau:
+
+1. Yêu cầu
+
+- Kiểm tra đúng trình tự, thủ tục.
+
+2. Trách nhiệm của các tổ chức, doanh nghiệp hoạt động trong lĩnh vực hóa chất
+
+a) Lưu trữ đầy đủ hồ sơ an toàn.
+
+3. Yêu cầu đối với chủ đầu tư
+
+a) Vận hành công trình theo đúng thiết kế.
+
+4. Sở Y tế
+
+a) Thanh tra các cơ sở khám bệnh.
+
+b) Phối hợp với các cơ quan liên quan thực hiện:
+
+- Kiểm tra giá thuốc.
+
+Nơi nhận:
+- Lưu: VT.
+"""
+
+
+def test_headings_name_their_actors():
+    letter = extract(GUIDE, labels=_letter_labels_heading(GUIDE))
+    assert _pairs(_by_text(letter, "- Kiểm tra đúng trình tự")) == []
+    assert _pairs(_by_text(letter, "a) Lưu trữ")) == [
+        ("các tổ chức, doanh nghiệp hoạt động trong lĩnh vực hóa chất", "lead", "inherited")]
+    assert _pairs(_by_text(letter, "a) Vận hành")) == [("chủ đầu tư", "lead", "inherited")]
+    # a lead-in naming only partners keeps the lead of its section
+    assert _pairs(_by_text(letter, "- Kiểm tra giá thuốc")) == [
+        ("Sở Y tế", "lead", "inherited"), ("các cơ quan liên quan", "support", "inherited")]
+
+
+def _letter_labels_heading(text):
+    out = []
+    for s in segment(text):
+        t = s.text.strip()
+        if s.zone in ("recipients", "distribution"):
+            out.append("recipient_list")
+        elif s.zone != "body" or t.endswith(":") or t[:2] in ("1.", "2.", "3.", "4."):
+            out.append("other")
+        else:
+            out.append("requirement")
+    return out

@@ -34,7 +34,8 @@ _PACKAGED_MODEL = Path(__file__).resolve().parent / "data" / "classifier.skops"
 
 _MARKS = re.compile(r"[*#_]+")
 _NUM = re.compile(r"\d+")
-_HEAD_CUT = 8  # words of context segments that matter: their start and end
+_HEAD_CUT = 8
+_QUOTE_SPAN = 12  # segments a quotation is assumed to run without a closing mark  # words of context segments that matter: their start and end
 
 
 # --------------------------------------------------------------------------- features
@@ -122,9 +123,9 @@ def segment_features(segments: Sequence[Segment], tokens: Sequence[Sequence[Toke
             "starts_quote": plain[:3].lstrip("-+ ").startswith(("“", '"')),
         }
         if s.zone == "body" and body:
-            rel = (i - first_body) / max(1, last_body - first_body)
-            lay["pos"] = f"b{min(4, int(rel * 5))}"
-            lay["first_body"] = i == first_body
+            # the opening sentences of a body state its grounds; beyond them,
+            # relative position says more about one corpus than about letters
+            lay["body_index"] = str(min(3, i - first_body))
             lay["last_body"] = i == last_body
         ctx: list[str] = _shape(plain, w)
         if s.zone == "body":
@@ -158,7 +159,15 @@ def segment_features(segments: Sequence[Segment], tokens: Sequence[Sequence[Toke
                 lead_in = i
             if _marker_kind(s.marker) in ("roman", "part") or (_marker_kind(s.marker) == "num" and s.depth <= 1):
                 heading = i
-            open_quotes = max(0, open_quotes + s.text.count("“") - s.text.count("”"))
+            # a quotation stays open until it closes, but a stray opening mark
+            # (a footnote, a typo) must not colour the rest of the letter
+            opened, closed = s.text.count("“"), s.text.count("”")
+            if closed >= opened and closed:
+                open_quotes = 0
+            elif opened > closed:
+                open_quotes = _QUOTE_SPAN
+            else:
+                open_quotes = max(0, open_quotes - 1)
         out.append({"words": " ".join(w), "context": " ".join(ctx), "layout": lay,
                     "chars": fold_tones(plain[:200]).lower()})
     return out

@@ -28,6 +28,7 @@ from .normalize import fold_tones
 from .segment import Segment
 from .tokenize import Token
 
+_PLACES = {"tỉnh", "thành", "huyện", "quận", "xã", "phường", "thị", "cấp", "địa", "khu", "vùng"}
 _PUNCT = set(",;:.()[]!?\"“”'…/|")
 _SYL_RE = re.compile(r"[^\W_]+(?:[&'’./][^\W_]+)*&?|[^\w\s]", re.UNICODE)
 _RANK = {"part": 0, "mục": 1, "article": 2, "roman": 2, "num1": 3, "num2": 4, "num3": 5, "num4": 6,
@@ -54,6 +55,18 @@ def agencies() -> dict:
 def _need_name() -> frozenset[str]:
     """Heads that are common words unless a capitalised name follows (``Phòng``, ``Tổ``)."""
     return frozenset(" ".join(_syllables(h)) for h in agencies()["heads_need_name"])
+
+
+@lru_cache(maxsize=1)
+def _determiners() -> frozenset[str]:
+    """Single-syllable determiners (``các``, ``mỗi``, ``từng``, ``những``)."""
+    return frozenset(d for d in agencies()["determiners"] if " " not in d)
+
+
+@lru_cache(maxsize=1)
+def _collectives() -> frozenset[str]:
+    """Collective nouns that a determiner turns into a body (``cơ quan``, ``doanh nghiệp``)."""
+    return frozenset(" ".join(_syllables(c)) for c in agencies()["collectives"])
 
 
 def _syllables(text: str) -> list[str]:
@@ -101,7 +114,7 @@ def _matchers() -> _Matchers:
     heads_lower.add("HEAD", docs(lex["heads_any"] + collectives))
     cues = PhraseMatcher(vocab, attr="LOWER")
     for key in ("lead_cues", "support_cues", "speaker_verbs", "speaker_adverbs", "closing_verbs",
-                "clause_prefixes", "introducers", "report_cues", "report_preps", "attribute_lead",
+                "clause_prefixes", "heading_prefixes", "resource_verbs", "introducers", "report_cues", "report_preps", "attribute_lead",
                 "attribute_support"):
         cues.add(key.upper(), docs(lex[key]))
     stops = PhraseMatcher(vocab, attr="LOWER")
@@ -193,16 +206,27 @@ def _is_cap(s: str) -> bool:
     return s[:1].isupper() or s[:1].isdigit()
 
 
-def _continues(v: _View, j: int, prev: int) -> int | None:
+def _continues(v: _View, j: int, prev: int, start: int | None = None) -> int | None:
     """Does the list separator at *j* (``,`` ``và`` ``-`` ``&``) keep the name going?
 
     ``Sở Văn hóa, Thể thao và Du lịch`` and ``các Sở, ban, ngành`` are one
     body; a separator followed by a body of its own ends the name.
     """
     nxt = j + 1
-    if nxt >= len(v.sy) or nxt in v.heads:
+    if nxt >= len(v.sy):
         return None
     sep = v.low(j)
+    if nxt in v.heads:
+        # "các tổ chức, doanh nghiệp": a determiner in the name covers a bare
+        # lowercase collective after it; a body with its own determiner or a
+        # capitalised name stands alone, and so does one after a list of
+        # places ("UBND các quận, huyện, doanh nghiệp")
+        if start is not None and any(v.low(k) in _determiners() and v.low(k + 1) not in _PLACES
+                                     for k in range(start, j)) and sep in (",", "và") \
+                and not _is_cap(v.sy[nxt].text) and v.low(nxt) not in _determiners() \
+                and " ".join(v.low(k) for k in range(nxt, v.heads[nxt])) in _collectives():
+            return v.heads[nxt]
+        return None
     nt = v.sy[nxt].text
     if sep in ("-", "–"):
         return nxt + 1 if _is_cap(nt) else None
@@ -227,7 +251,7 @@ def _name_end(v: _View, i: int) -> int:
         t = v.sy[j].text
         tl = t.lower()
         if tl in (",", "và", "hoặc", "-", "–", "&"):
-            e = _continues(v, j, j - 1)
+            e = _continues(v, j, j - 1, i)
             if e is not None:
                 j = e
                 continue
@@ -240,7 +264,8 @@ def _name_end(v: _View, i: int) -> int:
     return j
 
 
-def _actor_list(v: _View, i: int, role: str, liberal: bool = False) -> tuple[list[_Found], int]:
+def _actor_list(v: _View, i: int, role: str, liberal: bool = False,
+                extend: bool = False) -> tuple[list[_Found], int]:
     """The actors listed from syllable *i* on, split where each part names a body.
 
     Separators are ``,`` ``;`` ``và`` ``hoặc`` ``/``.  Returns the actors and
@@ -253,6 +278,8 @@ def _actor_list(v: _View, i: int, role: str, liberal: bool = False) -> tuple[lis
     while j < n:
         if j in v.heads:
             e = _name_end(v, j)
+            if liberal or extend:
+                e = _cell_part_end(v, e)
         elif liberal and v.sy[j].text not in _PUNCT:
             e = j + 1
             while e < n and v.sy[e].text not in (",", ";", ".", "(", ":", "|"):
@@ -268,6 +295,40 @@ def _actor_list(v: _View, i: int, role: str, liberal: bool = False) -> tuple[lis
             break
         j = k
     return out, j
+
+
+def _cell_part_end(v: _View, e: int) -> int:
+    """In a cell or an actor heading, a name runs on to the next list separator.
+
+    (``các tổ chức hoạt động khai thác khoáng sản liên quan``): there is no
+    predicate to stop it, so a modifier belongs to the name.
+    """
+    n = len(v.sy)
+    while e < n:
+        t = v.sy[e].text
+        if t in (";", "|", "(", ":", ".") or t in (",", "và", "hoặc", "/") and (e + 1 in v.heads or e + 1 >= n):
+            break
+        e += 1
+    return e
+
+
+def _heading_actors(v: _View) -> list[_Found]:
+    """Actors of a heading that names whose tasks follow: ``6. Trách nhiệm của X``,
+    ``2. Yêu cầu đối với X``, ``4. Đối với X:``.
+
+    The heading holds no predicate, so each name runs to the next list
+    separator (modifiers included) and the list to the colon or the end.
+    """
+    i = 0
+    n = len(v.sy)
+    while i < n and (v.sy[i].text in _PUNCT or v.sy[i].text in ("-", "+", "•", "–")
+                     or re.fullmatch(r"\d{1,2}|[IVXLC]{1,6}|[a-zđ]", v.sy[i].text)):
+        i += 1
+    e = v.cue("HEADING_PREFIXES", i)
+    if e is None or e not in v.heads:
+        return []
+    out, _ = _actor_list(v, e, "lead", extend=True)
+    return out
 
 
 # --------------------------------------------------------------------------- one segment's explicit actors
@@ -294,11 +355,12 @@ def _skip_prefix_flag(v: _View, i: int) -> tuple[int, bool]:
                 (re.fullmatch(r"\d{1,2}|[IVXLC]{1,6}|[a-zđ]", t) and i + 1 < n and v.sy[i + 1].text in ".)/:"):
             i += 1
             continue
-        if re.fullmatch(r"\d{1,2}", t) and i == 0:
+        if re.fullmatch(r"\d{1,2}(?:\.\d{1,2})*", t) and i == 0:  # "2", "2.1" (glued sub-numbering)
             i += 1
             continue
         e = v.cue("CLAUSE_PREFIXES", i)
-        if e is not None and e < n and (e in v.heads or v.sy[e].text == ","):
+        if e is not None and e < n and (e in v.heads or v.sy[e].text == ","
+                                        or v.cue("CLAUSE_PREFIXES", e) is not None):
             directive = directive or v.cue("LEAD_CUES", i) is not None
             i = e
             continue
@@ -312,6 +374,8 @@ def _clause_starts(v: _View) -> list[int]:
     for k, s in enumerate(v.sy):
         if s.text in (";", ":") and k + 1 < len(v.sy):
             starts.append(k + 1)
+        elif s.text.lower() == "thì" and k + 1 in v.heads:
+            starts.append(k + 1)  # "Trường hợp ... thì Thủ trưởng cơ quan X quyết định ..."
     return starts
 
 
@@ -392,9 +456,39 @@ def _parse(v: _View) -> _Parse:
             lst, e = _actor_list(v, k + 1, "lead")
             if v.cue("CLOSING_VERBS", _after_adverbs(v, e)) is not None:
                 add(lst)
+    # 5. resource lines: "Kinh phí ...: do Công ty X tự cân đối", "... do Chủ đầu tư tự chịu"
+    for k in range(n):
+        if v.low(k) == "do" and k + 1 in v.heads and k + 1 not in taken:
+            lst, e = _actor_list(v, k + 1, "lead")
+            if v.cue("RESOURCE_VERBS", e) is not None:
+                add(lst)
+    # 6. person headings: "Ông Nguyễn Văn A - Trưởng đoàn: phụ trách chung ..."
+    if not p.actors:
+        add(_person(v, _skip_prefix(v, 0)))
     p.report_to = _report_targets(v, taken)
     p.pure_heading = _is_pure_heading(v, p)
     return p
+
+
+def _person(v: _View, i: int) -> list[_Found]:
+    """A person named by title before a colon: ``Ông. Nguyễn Văn A - Trưởng đoàn:``.
+
+    The name (without ``Ông``/``Bà``) runs from the first capitalised word to the colon.
+    """
+    n = len(v.sy)
+    if v.low(i) not in ("ông", "bà"):
+        return []
+    j = i + 1
+    while j < n and v.sy[j].text == ".":
+        j += 1
+    if j >= n or not _is_cap(v.sy[j].text):
+        return []
+    for k in range(j, min(n, j + 14)):
+        if v.sy[k].text == ":":
+            return [_Found(j, k, "lead")]
+        if v.sy[k].text in (";", ".", "("):
+            break
+    return []
 
 
 def _skip_punct(v: _View, i: int) -> int:
@@ -610,37 +704,144 @@ def _shift(v: _View, k: int):
     return heads, cues, stops, name_ok
 
 
+def _cells(text: str) -> list[tuple[int, int]]:
+    """Offsets of the cells of a flattened table row.
+
+    Cells are split at ``|``; a row flattened one cell per line (no ``|``)
+    is split at line breaks, blank lines dropped.
+    """
+    sep = "|" if "|" in text else "\n"
+    out, pos = [], 0
+    for cell in text.split(sep):
+        if sep == "|" or cell.strip():
+            out.append((pos, pos + len(cell)))
+        pos += len(cell) + 1
+    return out
+
+
+_NUM_CELL = re.compile(r"^\W*(?:\d{1,3}|[IVXLC]{1,6})\W*$")
+_NO_CELL = re.compile(r"^(?:s?tt|số tt|số thứ tự)$")
+
+
 def _table_columns(text: str) -> dict[str, int] | None:
-    """Column indexes of the chủ trì / phối hợp cells in a task table's header row."""
-    cells = [fold_tones(c).lower().replace("*", "").strip() for c in text.split("|")]
-    cols: dict[str, int] = {}
+    """Column indexes of a task table's header row: ``lead`` (chủ trì / người thực hiện),
+    ``support`` (phối hợp), ``no`` (TT), ``n`` (number of columns)."""
+    cells = [fold_tones(text[a:b]).lower().replace("*", "").strip() for a, b in _cells(text)]
+    cols: dict[str, int] = {"n": len(cells)}
     for i, c in enumerate(cells):
-        if "phối hợp" in c:
+        if _NO_CELL.match(c):
+            cols.setdefault("no", i)
+        elif "phối hợp" in c:
             cols.setdefault("support", i)
-        elif "chủ trì" in c or re.search(r"(?:đơn vị|cơ quan)\s+thực hiện|^thực hiện$", c):
+        elif re.search(r"thời gian|thời hạn|tiến độ", c):
+            cols.setdefault("time", i)
+        elif "chủ trì" in c or re.search(r"(?:đơn vị|cơ quan|người)\s+(?:được giao\s+)?thực hiện|^thực hiện$", c):
             cols.setdefault("lead", i)
     return cols if "lead" in cols else None
 
 
+def _row_cells(seg: Segment, cols: dict[str, int]) -> dict[str, list[tuple[int, int]]]:
+    """The cells of a task row that fill the lead and support columns.
+
+    A row without its number cell is shifted left.  In a row flattened one
+    cell per line, a column may span several lines (one person per line):
+    where the lead column is the last actor column, every line after the
+    task cell that is not a time cell goes to it.
+    """
+    cells = _cells(seg.text)
+    if "|" not in seg.text and "no" in cols and cells and not _NUM_CELL.match(seg.text[slice(*cells[0])]):
+        cells = [(0, 0)] + cells  # the TT cell is missing
+    out: dict[str, list[tuple[int, int]]] = {}
+    for role in ("lead", "support"):
+        ci = cols.get(role)
+        if ci is not None and ci < len(cells):
+            out[role] = [cells[ci]]
+    if "|" not in seg.text and "support" not in cols and "lead" in out and len(cells) > cols["n"] - 1:
+        rest = [c for c in cells[cols["lead"]:] if not _TIME_CELL.search(seg.text[slice(*c)])]
+        out["lead"] = rest
+    return out
+
+
+_TIME_CELL = re.compile(r"(?i)\d{4}|thường xuyên|hàng|hằng|quý|tháng|năm|ngày|xong")
+
+
 def _table_row(seg: Segment, v: _View, cols: dict[str, int], metadata: Metadata) -> list[Actor]:
     """Lead from the chủ trì cell, support from the phối hợp cell."""
-    bounds, pos = [], 0
-    for cell in seg.text.split("|"):
-        bounds.append((pos, pos + len(cell)))
-        pos += len(cell) + 1
+    out: list[Actor] = []
+    for role, spans in _row_cells(seg, cols).items():
+        for a, b in spans:
+            idx = [k for k, s in enumerate(v.sy) if a <= s.start and s.end <= b]
+            if not idx:
+                continue
+            k0, k1 = idx[0], idx[-1] + 1
+            sub = _View(v.sy[k0:k1], *_shift(_View(v.sy[:k1], v.heads, v.cues, v.stops, v.name_ok), k0))
+            found, _ = _actor_list(sub, 0, role, liberal=True)
+            out += _actors(seg, sub, found, metadata)
+    return out
+
+
+_ROW_NO = re.compile(r"^\s*\d{1,3}\s*$")
+
+
+def _row_run(segments: Sequence[Segment], labels: Sequence[str], i: int) -> list[int]:
+    """The requirement pieces of the table row numbered by segment *i*.
+
+    Where the segmenter cut a one-cell-per-line row apart, its pieces run
+    from the row number to the next row number, a list item or a segment
+    that is not a requirement (page furniture is skipped).
+    """
+    run = [i] if labels[i] == "requirement" and segments[i].zone == "body" else []
+    for k in range(i + 1, len(segments)):
+        s = segments[k]
+        if s.zone == "furniture" and not _ROW_NO.match(s.text):
+            continue
+        if s.zone != "body" or _ROW_NO.match(s.text) or s.marker or labels[k] != "requirement":
+            break
+        run.append(k)
+    return run
+
+
+def _broken_row(segments: Sequence[Segment], views: list[_View], run: list[int],
+                cols: dict[str, int], metadata: Metadata) -> list[Actor]:
+    """Actors of a table row cut into pieces, its cells aligned from the right.
+
+    The task cell may have been cut into several sentences, so the actor
+    cells are counted back from the last line: the time cell (where the
+    last line reads as one), then the columns before it.
+    """
+    lines = []  # (segment index, start, end) of each non-blank line
+    for k in run:
+        t = segments[k].text
+        if _ROW_NO.match(t):
+            continue
+        for a, b in _cells(t if "\n" in t else t + "\n"):
+            if b > len(t):
+                b = len(t)
+            if t[a:b].strip():
+                lines.append((k, a, b))
+    if not lines:
+        return []
+    last = cols.get("time", max(cols.get("lead", 0), cols.get("support", 0)))
+    k, a, b = lines[-1]
+    if "time" in cols and not _TIME_CELL.search(segments[k].text[a:b]):
+        last -= 1  # the time cell is empty
     out: list[Actor] = []
     for role in ("lead", "support"):
         ci = cols.get(role)
-        if ci is None or ci >= len(bounds):
+        if ci is None:
             continue
-        a, b = bounds[ci]
-        idx = [k for k, s in enumerate(v.sy) if a <= s.start and s.end <= b]
+        li = len(lines) - 1 - (last - ci)
+        if li < 1:  # never the task cell
+            continue
+        k, a, b = lines[li]
+        v = views[k]
+        idx = [m for m, sy in enumerate(v.sy) if a <= sy.start and sy.end <= b]
         if not idx:
             continue
         k0, k1 = idx[0], idx[-1] + 1
         sub = _View(v.sy[k0:k1], *_shift(_View(v.sy[:k1], v.heads, v.cues, v.stops, v.name_ok), k0))
         found, _ = _actor_list(sub, 0, role, liberal=True)
-        out += _actors(seg, sub, found, metadata)
+        out += _actors(segments[k], sub, found, metadata)
     return out
 
 
@@ -678,19 +879,43 @@ def assign_roles(segments: Sequence[Segment], labels: Sequence[str], metadata: M
     parses: list[_Parse | None] = [None] * n
     task_of = _task_attributes(segments, labels, views, metadata)
     cols = None
+    row_piece: set[int] = set()  # pieces of a table row the segmenter cut apart
     for i, s in enumerate(segments):
+        if s.zone == "furniture" and cols and "|" not in segments[cols["at"]].text and _ROW_NO.match(s.text):
+            run = _row_run(segments, labels, i)  # a row number taken for a page number
+            if run:
+                explicit[run[0]] = _broken_row(segments, views, run, cols, metadata)
+                for k in run:
+                    parses[k] = _Parse()
+                    row_piece.add(k)
+            continue
         if s.zone != "body":
             continue
         if s.kind == "table_row":
             c = _table_columns(s.text)
             if c and labels[i] != "requirement":
                 cols = c
+                cols["at"] = i
                 continue
-            if cols and labels[i] == "requirement":
+            if cols and labels[i] == "requirement" and not _ROW_NO.match(s.text):
                 explicit[i] = _table_row(s, views[i], cols, metadata)
                 parses[i] = _Parse()
                 continue
+        if cols and "|" not in segments[cols["at"]].text and _ROW_NO.match(s.text):
+            run = _row_run(segments, labels, i)
+            if run:
+                explicit[run[0]] = _broken_row(segments, views, run, cols, metadata)
+                for k in run:
+                    parses[k] = _Parse()
+                    row_piece.add(k)
+            continue
+        if i in row_piece:
+            continue
         p = _parse(views[i])
+        if labels[i] != "requirement" and (s.marker or s.text.rstrip(" *#").endswith(":")):
+            h = _heading_actors(views[i])
+            if h:
+                p = replace(p, actors=h, pure_heading=True, speaker_only=False)
         parses[i] = p
         explicit[i] = _actors(s, views[i], p.actors, metadata)
         reports[i] = tuple(dict.fromkeys(
@@ -714,7 +939,7 @@ def assign_roles(segments: Sequence[Segment], labels: Sequence[str], metadata: M
         leads = [a for a in own if a.role == "lead"]
         if lab == "requirement":
             actors = list(own)
-            if not leads:
+            if not leads and i not in row_piece:
                 src = None
                 if s.continued and prev_i is not None and labels[prev_i] == "requirement":
                     src = _inherit(last)
@@ -746,7 +971,12 @@ def assign_roles(segments: Sequence[Segment], labels: Sequence[str], metadata: M
             if r is not None and lab != "requirement" and _next_same_class(segments, i):
                 rank = r - 0.25
             scopes = [sc for sc in scopes if sc.rank < rank]
-            scopes.append(_Scope(rank, own))
+            passed = list(own)
+            if not any(a.role == "lead" for a in own):
+                # "đ) Phối hợp với B ... :" under an actor's section: the lead stays
+                lead = next((sc.actors for sc in reversed(scopes) if any(a.role == "lead" for a in sc.actors)), [])
+                passed = [a for a in lead if a.role == "lead"] + passed
+            scopes.append(_Scope(rank, passed))
         prev_i = i
         if lab != "requirement":
             last = []
