@@ -105,11 +105,14 @@ def segment_features(segments: Sequence[Segment], tokens: Sequence[Sequence[Toke
              _words(s.text, None)[:12] for i, s in enumerate(segments)]
     body = [i for i, s in enumerate(segments) if s.zone == "body"]
     first_body, last_body = (body[0], body[-1]) if body else (0, 0)
+    order = {i: k for k, i in enumerate(body)}
     out = []
     parents: list[int] = []   # stack of indices of marked segments (by depth)
     lead_in = -1              # last body segment ending with ':'
     heading = -1              # last top-level heading (roman / num)
     open_quotes = 0
+    quoted_by = -1            # the lead-in (attribution) whose quotation is open
+    closed_quote = False      # the previous body segment closed a quotation
     for i, s in enumerate(segments):
         plain = _MARKS.sub("", s.text).strip()
         w = words[i]
@@ -119,7 +122,7 @@ def segment_features(segments: Sequence[Segment], tokens: Sequence[Sequence[Toke
             "short": len(w) <= 4, "long": len(w) >= 40, "continued": s.continued,
             "upper": plain.isupper(), "ends_dot": plain.endswith((".", "./.", ".\"", ".”")),
             "bold": s.text.lstrip().startswith("**"),
-            "quote_open": open_quotes > 0,
+            "quote_open": open_quotes > 0, "after_quote": closed_quote,
             "starts_quote": plain[:3].lstrip("-+ ").startswith(("“", '"')),
         }
         if s.zone == "body" and body:
@@ -138,7 +141,7 @@ def segment_features(segments: Sequence[Segment], tokens: Sequence[Sequence[Toke
                 lay["parent_colon"] = _MARKS.sub("", segments[par].text).strip().endswith(":")
             if lead_in >= 0:
                 ctx += ["L:" + x for x in words[lead_in][-_HEAD_CUT:]]
-                lay["lead_in_dist"] = str(min(3, len([j for j in body if lead_in < j < i])))
+                lay["lead_in_dist"] = str(min(3, order[i] - order[lead_in] - 1))
             if heading >= 0:
                 ctx += ["H:" + x for x in words[heading][:6]]
             prev = i - 1
@@ -162,8 +165,13 @@ def segment_features(segments: Sequence[Segment], tokens: Sequence[Sequence[Toke
             # a quotation stays open until it closes, but a stray opening mark
             # (a footnote, a typo) must not colour the rest of the letter
             opened, closed = s.text.count("“"), s.text.count("”")
-            if closed >= opened and closed:
+            if opened and lead_in >= 0 and order[i] - order[lead_in] == 1:
+                quoted_by = lead_in  # an attribution's scope is the quotation below it
+            closed_quote = bool(closed >= opened and closed)
+            if closed_quote:
                 open_quotes = 0
+                if quoted_by >= 0 and lead_in == quoted_by:
+                    lead_in = quoted_by = -1
             elif opened > closed:
                 open_quotes = _QUOTE_SPAN
             else:
@@ -300,7 +308,7 @@ def predict(model, features: list[dict], segments: Sequence[Segment]) -> list[tu
     prev = None
     for i, (s, p) in enumerate(zip(segments, proba, strict=True)):
         k = int(p.argmax())
-        label, conf = classes[k], float(p[k])
+        label, conf = str(classes[k]), float(p[k])
         if s.zone == "furniture":
             label, conf = "other", 1.0
         elif s.continued and prev is not None:

@@ -1,0 +1,201 @@
+"""The trained classifier: labels, confidences, safe model files, retraining and evaluation."""
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from conftest import REPO, letter_path, shared_or_skip
+
+import vn_obligations as vo
+from vn_obligations.classify import MODEL_PATH, TRUSTED_FUNCTIONS, label_segments, load_model
+from vn_obligations.corpus import read_gold
+from vn_obligations.evaluate import Tally, evaluate, name_similarity, prf
+
+CORPUS = REPO / "corpora"
+
+
+def _label_of(letter, needle: str) -> str:
+    hits = [s.label for s in letter.sentences if needle in s.text]
+    assert hits, f"no sentence contains {needle!r}"
+    return hits[0]
+
+
+def test_shipped_model_tells_grounds_directives_and_recipients_apart():
+    letter = vo.extract_file(letter_path("hard_wrap_page_break.txt"))
+    labels = {s.label for s in letter.sentences}
+    assert {"requirement", "rationale", "recipient_list", "other"} <= labels
+    assert _label_of(letter, "Kính gửi") == "recipient_list"
+    assert _label_of(letter, "Thực hiện") == "rationale"
+    assert any(s.label == "requirement" and "trước ngày" in s.text for s in letter.sentences)
+
+
+def test_confidences_are_probabilities():
+    letter = vo.extract_file(letter_path("hard_wrap_page_break.txt"))
+    confs = [s.confidence for s in letter.sentences]
+    assert all(c is not None and 0.0 <= c <= 1.0 for c in confs)
+    assert min(confs) < 0.99  # a real model is not certain of everything
+
+
+def test_obligations_are_the_requirement_sentences():
+    letter = vo.extract_file(letter_path("hard_wrap_page_break.txt"))
+    req = [i for i, s in enumerate(letter.sentences) if s.label == "requirement"]
+    assert [o.sentence for o in letter.obligations] == req
+
+
+def test_quoted_rule_under_attribution_is_rationale():
+    text = ("Kính gửi: Sở Y tế\n\nThực hiện Công văn số 12/BYT-KCB ngày 02/3/2025 của Bộ Y tế về việc tăng cường "
+            "công khai giá dịch vụ khám bệnh, chữa bệnh tại các cơ sở y tế trên địa bàn tỉnh.\n\n"
+            "Khoản 2 Điều 7 Thông tư số 40/2024/TT-BYT quy định:\n"
+            "“Cơ sở khám bệnh, chữa bệnh phải công khai giá dịch vụ tại nơi tiếp đón người bệnh.”\n\n"
+            "Đề nghị Sở Y tế chỉ đạo các bệnh viện rà soát, báo cáo UBND tỉnh trước ngày 15/4/2025.\n")
+    letter = vo.extract(text)
+    assert _label_of(letter, "phải công khai") == "rationale"
+    assert _label_of(letter, "Đề nghị Sở Y tế") == "requirement"
+
+
+def test_furniture_is_other_whatever_the_model_says():
+    letter = vo.extract_file(letter_path("hard_wrap_page_break.txt"))
+    page_numbers = [s for s in letter.sentences if s.text.strip() in ("2", "- 2 -", "3")]
+    assert page_numbers and all(s.label == "other" for s in page_numbers)
+
+
+def test_empty_segment_list_needs_no_model():
+    assert label_segments([], model=object()) == []
+
+
+def test_loader_refuses_a_pickle_and_never_runs_it(tmp_path):
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    bad = tmp_path / "model.skops"
+    bad.write_bytes(pickle.dumps(Payload()))
+    with pytest.raises(vo.ModelError, match="model.skops"):
+        load_model(bad)
+    assert not marker.exists()
+
+
+def test_loader_refuses_untrusted_functions_inside_a_skops_file(tmp_path):
+    import os
+
+    import skops.io as sio
+    from sklearn.preprocessing import FunctionTransformer
+
+    bad = tmp_path / "evil.skops"
+    sio.dump(FunctionTransformer(os.system), bad)
+    with pytest.raises(vo.ModelError, match="not trusted"):
+        load_model(bad)
+
+
+def test_loader_refuses_a_tampered_file(tmp_path):
+    bad = tmp_path / "cut.skops"
+    bad.write_bytes(MODEL_PATH.read_bytes()[:5000])
+    with pytest.raises(vo.ModelError, match="cut.skops"):
+        load_model(bad)
+
+
+def test_loader_refuses_a_skops_file_that_is_not_a_classifier(tmp_path):
+    import skops.io as sio
+
+    other = tmp_path / "list.skops"
+    sio.dump([1, 2, 3], other)
+    with pytest.raises(vo.ModelError, match="not a vn_obligations classifier"):
+        load_model(other)
+
+
+def test_shipped_model_trusts_only_the_package_feature_functions():
+    import skops.io as sio
+
+    untrusted = sio.get_untrusted_types(file=MODEL_PATH)
+    assert set(untrusted) <= set(TRUSTED_FUNCTIONS)
+    assert all(t.startswith("vn_obligations.classify.") for t in TRUSTED_FUNCTIONS)
+
+
+def _small_corpus(tmp_path, ids):
+    (tmp_path / "gold").mkdir(parents=True)
+    (tmp_path / "letters").mkdir()
+    for i in ids:
+        shutil.copy(CORPUS / "gold" / f"{i}.json", tmp_path / "gold")
+        shutil.copy(CORPUS / "letters" / f"{i}.txt", tmp_path / "letters")
+    return tmp_path
+
+
+def test_retraining_on_a_folder_gives_a_model_that_round_trips(tmp_path):
+    corpus = _small_corpus(tmp_path / "c", ["seed-000", "seed-001", "seed-004", "vb-101", "vb-201"])
+    out = tmp_path / "m.skops"
+    model = vo.train([corpus], out, splits=None)
+    assert out.exists() and zipfile.is_zipfile(out)
+    again = load_model(out)
+    letter = vo.extract_file(corpus / "letters" / "vb-101.txt", model=again)
+    first = vo.extract_file(corpus / "letters" / "vb-101.txt", model=model)
+    assert [s.label for s in letter.sentences] == [s.label for s in first.sentences]
+    assert model.training_info_["letters"] == ["seed-000", "seed-001", "seed-004", "vb-101", "vb-201"]
+
+
+def test_train_refuses_a_folder_without_gold(tmp_path):
+    with pytest.raises(vo.AnnotationError, match="no gold files"):
+        vo.train([tmp_path], tmp_path / "m.skops")
+
+
+def test_manifest_splits_select_training_letters(tmp_path):
+    from vn_obligations.train import gold_letters
+
+    test_ids = {json.loads(line)["id"] for line in (CORPUS / "manifest.jsonl").read_text("utf-8").splitlines()
+                if line.strip() and json.loads(line)["split"] == "test"}
+    letters = gold_letters([CORPUS], splits=("test",), keep_unlisted=False)
+    assert {g.id for g in letters} == test_ids
+
+
+def test_tally_scores_a_perfect_prediction_as_one():
+    g = read_gold(CORPUS / "gold" / "seed-004.json")
+    from vn_obligations.corpus import gold_to_prediction
+
+    t = Tally()
+    t.add(g, gold_to_prediction(g))
+    r = t.report()
+    assert r["label_macro_f1"] == 1.0 and r["bounds_prf"] == [1.0, 1.0, 1.0]
+    assert r["roles_prf"][2] == 1.0
+
+
+def test_name_similarity_expands_abbreviations():
+    assert name_similarity("UBND tỉnh", "Ủy ban nhân dân tỉnh") == 1.0
+    assert name_similarity("Sở Y tế", "Sở Tài chính") < 0.6
+    assert prf(0, 0, 0) == (1.0, 1.0, 1.0)
+
+
+def test_evaluate_agrees_with_the_official_scorer_on_the_seeds(tmp_path):
+    gold_dir = shared_or_skip("gold")
+    scorer = shared_or_skip("eval", "score.py")
+    cmd = f"{sys.executable} -m vn_obligations extract --format jsonl"
+    out = subprocess.run([sys.executable, str(scorer), str(gold_dir), "--cmd", cmd, "--json"],
+                         capture_output=True, text=True, check=True)
+    official = json.loads(out.stdout)
+    ours = evaluate([read_gold(p) for p in sorted(gold_dir.glob("*.json"))])
+    for key in ("label_macro_f1", "label_accuracy", "bounds_prf", "actors_prf", "roles_prf", "deadlines_prf",
+                "meta_accuracy", "confusion", "roles_letter_mean_f1"):
+        assert ours[key] == official[key], key
+
+
+def test_evaluate_cli_prints_figures_and_confusion_matrix():
+    out = subprocess.run([sys.executable, "-m", "vn_obligations", "evaluate", str(CORPUS / "gold" / "vb-101.json")],
+                         capture_output=True, text=True, check=True).stdout
+    assert "labels: macro-F1" in out and "confusion matrix" in out and "actor+role" in out
+
+
+def test_evaluate_cli_json_and_bad_model(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "vn_obligations", "evaluate", "--json",
+                          str(CORPUS / "gold" / "vb-101.json")], capture_output=True, text=True, check=True)
+    res = json.loads(out.stdout)
+    assert 0.0 <= res["label_macro_f1"] <= 1.0 and res["letters"] == 1
+    bad = tmp_path / "bad.skops"
+    bad.write_text("not a model")
+    r = subprocess.run([sys.executable, "-m", "vn_obligations", "extract", "--model", str(bad),
+                        str(letter_path("hard_wrap_page_break.txt"))], capture_output=True, text=True)
+    assert r.returncode == 1 and "bad.skops" in r.stderr
