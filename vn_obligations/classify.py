@@ -69,6 +69,7 @@ def _marker_kind(marker: str | None) -> str:
 
 
 _MARKER_WORD = re.compile(r"^(?:[-+•–—·▪◦*]|\d+(?:\.\d+)*\.?|[a-zđ]\)|[ivxlc]+\.?|\(\w+\)|điều|[a-zđ]\.?|0\.?)$")
+_FOOTNOTE = re.compile(r"^\d{1,2}\s+(?:[A-ZÀ-ỸĐ“\"]|[a-zđ]\)\s)")  # "2 Khoản 3 Điều 5 ...", "5 đ) ..."
 _UNIT = re.compile(r"\d\s*(?:m|cm|mm|km|ha|m2|m3|tấn|kg|%|đồng|triệu|tỷ|kv|kw|ω)\b", re.IGNORECASE)
 _ATTR = re.compile(r"^\W*(?:[\w.()]+\s*[.)]\s*)?([^:;,.]{2,40}):\s*\S")
 
@@ -124,6 +125,7 @@ def segment_features(segments: Sequence[Segment], tokens: Sequence[Sequence[Toke
             "bold": s.text.lstrip().startswith("**"),
             "quote_open": open_quotes > 0, "after_quote": closed_quote,
             "starts_quote": plain[:3].lstrip("-+ ").startswith(("“", '"')),
+            "footnote": bool(_FOOTNOTE.match(plain)) and s.kind != "table_row" and not s.marker,
         }
         if s.zone == "body" and body:
             # the opening sentences of a body state its grounds; beyond them,

@@ -489,8 +489,10 @@ def _cell_table(lines: list[_Line], i: int) -> tuple[list, int]:
             cur = []
             j += 1
             continue
+        # a long line is running text, unless it is the task cell right after a row number
+        in_task_cell = bool(cur) and len(cur) <= 2 and bool(_BARE_NUM.fullmatch(_plain(cur[0].text)))
         if (_NOI_NHAN.match(ln.text) or _KINH_GUI.match(ln.text) or _looks_signature(ln.text)
-                or re.match(r"^(?:[IVX]+\.|Điều\s+\d|PHỤ LỤC)", t) or len(t) > 300):
+                or re.match(r"^(?:[IVX]+\.|Điều\s+\d|PHỤ LỤC)", t) or len(t) > 300 and not in_task_cell):
             break
         only_num = len(cur) == 1 and _BARE_NUM.fullmatch(_plain(cur[0].text))
         if cur and not only_num and (ln.blank_before or _BARE_NUM.fullmatch(t)):
