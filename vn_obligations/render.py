@@ -1,9 +1,10 @@
 """Human-readable views of a :class:`~vn_obligations.letter.Letter`."""
 from __future__ import annotations
 
+import re
 import textwrap
 
-from .letter import Letter
+from .letter import Letter, Obligation
 
 _SHORT = {"requirement": "REQ", "rationale": "RAT", "recipient_list": "RCP", "other": "   "}
 
@@ -13,7 +14,41 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def table(letter: Letter, width: int = 110) -> str:
+_LEAD = re.compile(r"^\W*(?:(?:\d+(?:\.\d+)*|[a-zđ]|[IVX]+)[.)]\s*|[-+•–]\s*)*")
+_ROLE_WORDS = re.compile(r"^[\s,;:]*(?:(?:đề nghị|giao|yêu cầu|chủ trì|phối hợp(?: chặt chẽ)?(?: với)?|cùng(?: với)?|và|có trách nhiệm)"
+                         r"[\s,;:]*)*", re.IGNORECASE)
+
+
+def action(letter: Letter, ob: Obligation, width: int = 120) -> str:
+    """What is to be done, without the list marker and the actor names that open the sentence."""
+    sent = letter.sentences[ob.sentence]
+    text = sent.text
+    cut = len(_LEAD.match(text).group(0))
+    for a in sorted((a for a in ob.actors if a.start is not None), key=lambda a: a.start):
+        rel = a.start - sent.start
+        if 0 <= rel and not _ROLE_WORDS.sub("", text[cut:rel]).strip(" ,;:*"):
+            cut = a.end - sent.start
+            cut += len(_ROLE_WORDS.match(text[cut:]).group(0))
+    rest = " ".join(text[cut:].replace("*", "").split()).strip(" ,;:")
+    rest = rest[:1].upper() + rest[1:] if rest else " ".join(text.replace("*", "").split())
+    return _short(rest, width)
+
+
+def _deadline(d) -> str:
+    if d.date and d.recurrence:
+        return f"{d.date} ({d.recurrence})"
+    return d.date or d.recurrence or d.text
+
+
+def _row(cells: list[str], widths: list[int]) -> list[str]:
+    """One table row whose cells wrap onto as many lines as the longest needs."""
+    wrapped = [textwrap.wrap(c, w) or [""] for c, w in zip(cells, widths, strict=True)]
+    height = max(len(w) for w in wrapped)
+    return [" ".join(f"{(col[i] if i < len(col) else ''):{w}}" for col, w in zip(wrapped, widths, strict=True)).rstrip()
+            for i in range(height)]
+
+
+def table(letter: Letter, width: int = 150) -> str:
     """The frame, the task table (one row per obligation), then every sentence with its label."""
     m = letter.metadata
     lines = [f"== {letter.source or 'letter'}"]
@@ -32,15 +67,14 @@ def table(letter: Letter, width: int = 110) -> str:
                      + (" …" if len(letter.references) > 8 else ""))
     lines.append("")
     lines.append(f"-- tasks ({len(letter.obligations)})")
-    lines.append(f"{'#':>3}  {'lead':24} {'support':24} {'deadline':14} task")
+    cols = (("#", 3), ("lead", 26), ("support", 24), ("deadline", 16), ("report to", 18))
+    action_w = max(30, width - sum(w + 1 for _, w in cols) - 1)
+    lines.append(" ".join(f"{name:{w}}" for name, w in cols) + " action")
     for k, ob in enumerate(letter.obligations, 1):
-        lead = ", ".join(a.name for a in ob.actors if a.role == "lead") or ("(addressees)" if ob.implicit else "")
-        sup = ", ".join(a.name for a in ob.actors if a.role == "support")
-        dl = ", ".join(d.date or d.recurrence or d.text for d in ob.deadlines)
-        lines.append(f"{k:>3}  {_short(lead, 24):24} {_short(sup, 24):24} {_short(dl, 14):14} "
-                     f"{_short(ob.text, max(20, width - 70))}")
-        if ob.report_to:
-            lines.append(f"{'':>5}report to: {', '.join(ob.report_to)}")
+        lead = "; ".join(a.name for a in ob.actors if a.role == "lead") or ("(addressees)" if ob.implicit else "")
+        cells = [str(k), lead, "; ".join(a.name for a in ob.actors if a.role == "support"),
+                 "; ".join(_deadline(d) for d in ob.deadlines), "; ".join(ob.report_to), action(letter, ob)]
+        lines += _row(cells, [w for _, w in cols] + [action_w])
     lines.append("")
     lines.append(f"-- sentences ({len(letter.sentences)})")
     for i, s in enumerate(letter.sentences):
