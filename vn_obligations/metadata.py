@@ -28,7 +28,13 @@ _SECRECY = re.compile(r"^\W*(TUYỆT\s+MẬT|TỐI\s+MẬT|MẬT|Tuyệt mật|T
 _UNIT_KINDS = re.compile(
     r"^(?:SỞ|VĂN PHÒNG|CỤC|CHI CỤC|TỔNG CỤC|BAN|PHÒNG|TRUNG TÂM|VỤ|THANH TRA|ĐOÀN|BỆNH VIỆN|"
     r"TRƯỜNG|ĐÀI|BÁO|HỘI|CÔNG AN|BỘ CHỈ HUY|KHO BẠC|THUẾ|BẢO HIỂM|ỦY BAN KIỂM TRA|UỶ BAN KIỂM TRA|"
-    r"BCĐ|BCH|BAN CHỈ ĐẠO|BAN QUẢN LÝ)\b")
+    r"BCĐ|BCH|BAN CHỈ ĐẠO|BAN QUẢN LÝ|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|ĐẢNG ỦY|ĐẢNG UỶ|HUYỆN ỦY|HUYỆN UỶ|"
+    r"THÀNH ỦY|THÀNH UỶ|QUẬN ỦY|QUẬN UỶ|THỊ ỦY|THỊ UỶ)\b")
+_PARENT_UNIT = re.compile(
+    r"^(?P<parent>(?:UBND|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN)\s+(?:TỈNH|THÀNH PHỐ|TP\.?|HUYỆN|QUẬN|THỊ XÃ)\s+\S+\s+.*?"
+    r"|QUÂN KHU\s+\d+|BỘ\s+\S+(?:\s+\S+){0,5}?)"
+    r"\s+(?P<unit>(?:SỞ|VĂN PHÒNG|BAN QUẢN LÝ|BAN QLDA|BAN|CHI CỤC|CỤC|TỔNG CỤC|PHÒNG|TRUNG TÂM|THANH TRA|"
+    r"BỘ CHỈ HUY|CÔNG AN|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND)\b.*)$")
 _PLACE_START = re.compile(r"^(?:TỈNH|THÀNH PHỐ|TP\.?|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|VIỆT NAM)\b")
 _SIGN_WORDS = re.compile(r"\(?\s*(?:Đã ký|đã ký|Ký tên|ký tên|Đã ký và đóng dấu)[^)]*\)?")
 _PURPOSE = re.compile(r"\((?:để\s+)?(b/c|báo cáo|t/h|thực hiện|p/h|phối hợp|biết|theo dõi|chỉ đạo|c/đ|"
@@ -75,6 +81,7 @@ def _issuer(header: list[Segment]) -> str | None:
     lines: list[str] = []
     for s in header[:10]:
         raw = fold_tones(s.text).replace("*", "")
+        raw = re.split(r"\bS[ốo]\s+\d+-", raw)[0]  # party numbers print without a colon: "Số 05-CT/ĐU"
         if re.search(r"\bS[ốo]\s*:|,\s*ngày|V/[vV]", raw) and lines:
             break
         cell = _MOTTO.split(raw)[0]
@@ -84,6 +91,10 @@ def _issuer(header: list[Segment]) -> str | None:
             if _PLACE_START.match(extra.upper()):
                 cell += " " + extra
         cell = re.sub(r"[-_–—=]{2,}", " ", cell).strip(" |-")
+        parts = _PARENT_UNIT.match(re.sub(r"\s+", " ", cell))
+        if parts and not lines:  # a crawled header: parent and unit on one line
+            lines += [parts.group("parent"), parts.group("unit")]
+            break
         if not cell:
             if lines and _MOTTO.search(raw) and not _cells(_MOTTO.split(raw)[0]):
                 continue
