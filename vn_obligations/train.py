@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .classify import build_pipeline, predict, save_model, segment_features
+from .classify import DEFAULT_C, build_pipeline, predict, save_model, segment_features
 from .corpus import GoldLetter, iter_gold, project_labels, read_manifest
 from .errors import AnnotationError
 from .segment import segment
@@ -57,7 +57,7 @@ def gold_letters(corpora: Iterable[str | Path], splits: Sequence[str] | None = D
 
 
 def train(corpora: Iterable[str | Path], out: str | Path | None = None, *,
-          splits: Sequence[str] | None = DEFAULT_SPLITS, C: float = 4.0, verbose: bool = False):
+          splits: Sequence[str] | None = DEFAULT_SPLITS, C: float = DEFAULT_C, verbose: bool = False):
     """Fit the classifier on the gold letters of *corpora*; save it to *out* if given.
 
     Returns the fitted scikit-learn pipeline (use it as ``extract(..., model=...)``).
@@ -82,7 +82,7 @@ def train(corpora: Iterable[str | Path], out: str | Path | None = None, *,
 
 
 def cross_validate(corpora: Iterable[str | Path], *, splits: Sequence[str] | None = DEFAULT_SPLITS,
-                   folds: int = 5, groups: str = "letter", C: float = 4.0) -> dict:
+                   folds: int = 5, groups: str = "letter", C: float = DEFAULT_C) -> dict:
     """Label macro-F1 (scorer arithmetic) of models trained without the held-out group.
 
     *groups* is ``letter`` (GroupKFold over letters) or a manifest field such
