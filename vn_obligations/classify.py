@@ -168,6 +168,11 @@ def segment_features(segments: Sequence[Segment], tokens: Sequence[Sequence[Toke
             # a quotation stays open until it closes, but a stray opening mark
             # (a footnote, a typo) must not colour the rest of the letter
             opened, closed = s.text.count("“"), s.text.count("”")
+            if s.text.count('"') % 2:  # straight quotes: an odd count opens or closes
+                if open_quotes:
+                    closed += 1
+                else:
+                    opened += 1
             if opened and lead_in >= 0 and order[i] - order[lead_in] == 1:
                 quoted_by = lead_in  # an attribution's scope is the quotation below it
             closed_quote = bool(closed >= opened and closed)
