@@ -27,6 +27,8 @@ PHRASES = [
     ("Hoàn thành xong trước ngày 31/12/2022.", [("2022-12-31", None)]),
     ("Các xã gửi danh sách truoc ngày 15/12/2022.", [("2022-12-15", None)]),
     ("Hoàn thành trước ngày 29/02/2024.", [("2024-02-29", None)]),
+    ("Báo cáo kết quả thực hiện về Sở Tài chính trước ngày 10 tháng 11 năm 2022.", [("2022-11-10", None)]),
+    ("Nộp hồ sơ chậm nhất vào ngày 30/9/2022.", [("2022-09-30", None)]),
     # year-less days: the letter's year, or the next one when already past
     ("Các đơn vị gửi báo cáo trước 30/9.", [("2022-09-30", None)]),
     ("Hoàn thành việc rà soát trước ngày 15/3.", [("2023-03-15", None)]),

@@ -426,3 +426,15 @@ def _letter_labels_heading(text):
         else:
             out.append("requirement")
     return out
+
+
+def test_letters_run_together_do_not_break_table_rows():
+    """Twenty letters joined into one text once sent a table row past its last cell."""
+    from pathlib import Path
+
+    from vn_obligations.io import read_letter
+
+    paths = sorted((Path(__file__).parent.parent / "corpora" / "letters").glob("*.txt"))[:20]
+    letter = extract("\n".join(read_letter(p, None) for p in paths))
+    assert letter.obligations
+    assert all(a.role in ("lead", "support") for ob in letter.obligations for a in ob.actors)

@@ -7,9 +7,9 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .batch import Failure, iter_extract
 from .errors import VnObligationsError
-from .io import MAX_CHARS, decode
-from .pipeline import extract, extract_file
+from .io import MAX_CHARS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -19,10 +19,13 @@ def _parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("extract", help="extract letters to JSON, JSON lines or a readable table")
     ex.add_argument("paths", nargs="+", metavar="PATH", help="letter files, or - for standard input")
-    ex.add_argument("--format", choices=("json", "jsonl", "table"), default="json")
+    ex.add_argument("--format", choices=("json", "jsonl", "table", "html"), default="json",
+                    help="html: one self-contained page with a section per letter")
     ex.add_argument("--max-chars", type=int, default=MAX_CHARS,
                     help=f"refuse letters longer than this (default {MAX_CHARS:,})")
     ex.add_argument("--model", help="classifier file (default: the shipped model)")
+    ex.add_argument("--workers", type=int, default=1, metavar="N",
+                    help="extract with N processes (0: all cores; default 1); output order is kept")
     tr = sub.add_parser("train", help="train the sentence classifier on annotated corpora")
     tr.add_argument("corpora", nargs="+", metavar="CORPUS",
                     help="corpus folders (with gold/ and manifest.jsonl) or folders of gold files")
@@ -127,10 +130,17 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _extract_one(path: str, max_chars: int, model):
-    if path == "-":
-        return extract(decode(sys.stdin.buffer.read(), "<stdin>", max_chars), source="-", model=model)
-    return extract_file(path, max_chars, model=model)
+#: a batch at least this long gets a progress bar (when stderr is a terminal)
+PROGRESS_MIN = 20
+
+
+def _extract_all(args: argparse.Namespace, model):
+    """Results of extract_many for the command line's paths (``-``: standard input), in order."""
+    from pathlib import Path
+
+    items = [("-", sys.stdin.buffer.read()) if p == "-" else Path(p) for p in args.paths]
+    bar = len(items) >= PROGRESS_MIN and sys.stderr.isatty()
+    return iter_extract(items, workers=args.workers, model=model, max_chars=args.max_chars, progress=bar)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -139,17 +149,20 @@ def cmd_extract(args: argparse.Namespace) -> int:
     model = load_model(args.model)  # once, before the batch: a bad model file fails fast
     failed = 0
     out = sys.stdout
-    for path in args.paths:
-        try:
-            letter = _extract_one(path, args.max_chars, model)
-        except Exception as e:  # one bad letter (or a bug) must not lose the rest of the batch
+    pages: list = []  # --format html: one page for the whole batch, written at the end
+    for path, letter in zip(args.paths, _extract_all(args, model), strict=True):
+        if isinstance(letter, Failure):  # one bad letter (or a bug) never loses the rest of the batch
             failed += 1
-            msg = str(e) if isinstance(e, VnObligationsError) else \
-                f"{path}: internal error ({type(e).__name__}: {e})"
+            msg = letter.error
             print(f"vn-obligations: error: {msg}", file=sys.stderr)
+            if args.format == "html":
+                pages.append((path, msg))
             if args.format == "jsonl":
                 out.write(json.dumps({"schema_version": "1", "source": path, "error": msg},
                                      ensure_ascii=False) + "\n")
+            continue
+        if args.format == "html":
+            pages.append(letter)
             continue
         if args.format == "jsonl":
             out.write(json.dumps(letter.to_dict(), ensure_ascii=False) + "\n")
@@ -157,6 +170,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
             out.write(json.dumps(letter.to_dict(), ensure_ascii=False, indent=2) + "\n")
         else:
             out.write(letter.to_table() + "\n\n")
+        out.flush()
+    if args.format == "html":
+        from .html import html_document
+
+        out.write(html_document(pages))
         out.flush()
     return 1 if failed else 0
 

@@ -277,6 +277,11 @@ def _compile(rule: _Rule, cell: bool) -> re.Pattern:
 
 
 _SENTENCE_RES = tuple((r, _compile(r, cell=False)) for r in _RULES)
+# rules whose pattern cannot match without a digit (a day, month, year or ``6 tháng``);
+# ``quarter`` (quý IV), ``year_end`` and ``recurrence`` can
+_NEEDS_DIGIT = frozenset({"quarterly_day", "monthly_day", "monthly_day_after", "yearly_day", "date",
+                          "date_words", "month", "half_year", "year"})
+_DIGIT = re.compile(r"\d")
 _CELL_RES = tuple((r, _compile(r, cell=True)) for r in _RULES)
 
 # --------------------------------------------------------------------------- rejections
@@ -407,7 +412,10 @@ def _scan(text: str, ctx: _Ctx, offset: int, cell: bool) -> list[Deadline]:
 def _scan_region(view: str, lo: int, hi: int, ctx: _Ctx, cell: bool,
                  taken: list[tuple[int, int]], found: list[tuple[int, int, Value]]) -> None:
     """Apply the rule table to ``view[lo:hi]``, adding to *found* what no earlier match took."""
+    digits = _DIGIT.search(view, lo, hi) is not None
     for rule, rx in (_CELL_RES if cell else _SENTENCE_RES):
+        if not digits and rule.name in _NEEDS_DIGIT:
+            continue  # most sentences hold no number: skip the rules that cannot match them
         for m in rx.finditer(view, lo, hi):
             a, b = m.span()
             if any(a < y and x < b for x, y in taken):

@@ -145,3 +145,9 @@ class Letter:
         from .render import table
 
         return table(self)
+
+    def to_html(self, title: str | None = None) -> str:
+        """A self-contained HTML page: frame, task table, then the text with labels, actors and deadlines marked."""
+        from .html import to_html
+
+        return to_html(self, title=title)

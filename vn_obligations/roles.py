@@ -831,7 +831,7 @@ def _broken_row(segments: Sequence[Segment], views: list[_View], run: list[int],
         if ci is None:
             continue
         li = len(lines) - 1 - (last - ci)
-        if li < 1:  # never the task cell
+        if li < 1 or li >= len(lines):  # never the task cell; a column past the row
             continue
         k, a, b = lines[li]
         v = views[k]

@@ -190,8 +190,8 @@ def _plain(text: str) -> str:
 
 
 def _is_upper_line(text: str) -> bool:
-    letters = [c for c in _plain(text) if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    letters = list(filter(str.isalpha, _plain(text)))  # C-level loops: this runs on every line
+    return bool(letters) and sum(map(str.isupper, letters)) >= 0.8 * len(letters)
 
 
 def _looks_signature(text: str) -> bool:

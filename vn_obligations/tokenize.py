@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from underthesea import word_tokenize
+from functools import lru_cache
 
 from .normalize import fold_tones
 
@@ -25,15 +24,35 @@ class Token:
     end: int
 
 
+#: segments whose tokens are kept: the same lines recur in letter after letter
+#: (national motto, ``Nơi nhận:``, ``- Như trên;``, stock requests), and tokens
+#: are immutable, so a repeated segment costs a dictionary lookup
+CACHE_SIZE = 8192
+#: longer segments are not kept (they rarely repeat and would fill memory)
+_CACHE_MAX_CHARS = 2000
+
+
 def tokenize(text: str) -> tuple[Token, ...]:
     """Words of *text* (underthesea), each with offsets into *text*.
 
     Words whose text underthesea altered (it sometimes normalises quotes or
     spacing) are matched syllable by syllable; anything left over is skipped
-    rather than guessed.
+    rather than guessed.  underthesea is imported on the first call.
     """
     if not text.strip():
         return ()
+    if len(text) <= _CACHE_MAX_CHARS:
+        return _cached(text)
+    return _tokenize(text)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _cached(text: str) -> tuple[Token, ...]:
+    return _tokenize(text)
+
+
+def _tokenize(text: str) -> tuple[Token, ...]:
+    from underthesea import word_tokenize  # imported late: ~0.5 s that `import vn_obligations` need not pay
     # underthesea rewrites old tone placement (hoà → hòa); match on the
     # same-length folded form and slice the caller's text
     folded = fold_tones(text)
