@@ -36,6 +36,7 @@ _MARKS = re.compile(r"[*#_]+")
 _NUM = re.compile(r"\d+")
 DEFAULT_C = 8.0  # chosen by grouped CV on the corpus (see models/MODEL_CARD.md)
 _HEAD_CUT = 8
+_CHAR_CUT = 120  # characters n-grams read: a segment's opening says what it is
 _QUOTE_SPAN = 12  # segments a quotation is assumed to run without a closing mark  # words of context segments that matter: their start and end
 
 
@@ -49,6 +50,15 @@ def _words(text: str, tokens: Sequence[Token] | None) -> list[str]:
             continue
         out.append(_NUM.sub("0", w.replace(" ", "_")))
     return out
+
+
+_PLAIN_WORD = re.compile(r"\w+|[^\w\s]")
+
+
+def _plain_words(text: str) -> list[str]:
+    """Words of a header, recipient or signature line: its layout says more than its words,
+    so a regex split is enough and underthesea is kept for the body."""
+    return [_NUM.sub("0", w) for w in _PLAIN_WORD.findall(_MARKS.sub(" ", fold_tones(text)).lower())]
 
 
 def _marker_kind(marker: str | None) -> str:
@@ -88,7 +98,7 @@ def _shape(plain: str, words: list[str]) -> list[str]:
         out.append("X:unit")
     m = _ATTR.match(plain)
     if m:
-        out += ["K:" + x for x in _words(m.group(1), None)[:4]]
+        out += ["K:" + x for x in _plain_words(m.group(1))[:4]]
     return out
 
 
@@ -104,7 +114,7 @@ def segment_features(segments: Sequence[Segment], tokens: Sequence[Sequence[Toke
     """
     n = len(segments)
     words = [_words(s.text, tokens[i] if tokens else None) if s.zone == "body" else
-             _words(s.text, None)[:12] for i, s in enumerate(segments)]
+             _plain_words(s.text)[:12] for i, s in enumerate(segments)]
     body = [i for i, s in enumerate(segments) if s.zone == "body"]
     first_body, last_body = (body[0], body[-1]) if body else (0, 0)
     order = {i: k for k, i in enumerate(body)}
@@ -185,7 +195,7 @@ def segment_features(segments: Sequence[Segment], tokens: Sequence[Sequence[Toke
             else:
                 open_quotes = max(0, open_quotes - 1)
         out.append({"words": " ".join(w), "context": " ".join(ctx), "layout": lay,
-                    "chars": fold_tones(plain[:200]).lower()})
+                    "chars": fold_tones(plain[:_CHAR_CUT]).lower()})
     return out
 
 

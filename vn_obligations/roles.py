@@ -770,14 +770,19 @@ def _table_row(seg: Segment, v: _View, cols: dict[str, int], metadata: Metadata)
     out: list[Actor] = []
     for role, spans in _row_cells(seg, cols).items():
         for a, b in spans:
-            idx = [k for k, s in enumerate(v.sy) if a <= s.start and s.end <= b]
-            if not idx:
-                continue
-            k0, k1 = idx[0], idx[-1] + 1
-            sub = _View(v.sy[k0:k1], *_shift(_View(v.sy[:k1], v.heads, v.cues, v.stops, v.name_ok), k0))
-            found, _ = _actor_list(sub, 0, role, liberal=True)
-            out += _actors(seg, sub, found, metadata)
+            out += _cell_actors(seg, v, a, b, role, metadata)
     return out
+
+
+def _cell_actors(seg: Segment, v: _View, a: int, b: int, role: str, metadata: Metadata) -> list[Actor]:
+    """The bodies named in one table cell (characters a..b of the segment), all with *role*."""
+    idx = [k for k, s in enumerate(v.sy) if a <= s.start and s.end <= b]
+    if not idx:
+        return []
+    k0, k1 = idx[0], idx[-1] + 1
+    sub = _View(v.sy[k0:k1], *_shift(_View(v.sy[:k1], v.heads, v.cues, v.stops, v.name_ok), k0))
+    found, _ = _actor_list(sub, 0, role, liberal=True)
+    return _actors(seg, sub, found, metadata)
 
 
 _ROW_NO = re.compile(r"^\s*\d{1,3}\s*$")
@@ -834,14 +839,7 @@ def _broken_row(segments: Sequence[Segment], views: list[_View], run: list[int],
         if li < 1 or li >= len(lines):  # never the task cell; a column past the row
             continue
         k, a, b = lines[li]
-        v = views[k]
-        idx = [m for m, sy in enumerate(v.sy) if a <= sy.start and sy.end <= b]
-        if not idx:
-            continue
-        k0, k1 = idx[0], idx[-1] + 1
-        sub = _View(v.sy[k0:k1], *_shift(_View(v.sy[:k1], v.heads, v.cues, v.stops, v.name_ok), k0))
-        found, _ = _actor_list(sub, 0, role, liberal=True)
-        out += _actors(segments[k], sub, found, metadata)
+        out += _cell_actors(segments[k], views[k], a, b, role, metadata)
     return out
 
 

@@ -141,26 +141,22 @@ def _words_and_spaces(text: str, spans: list[tuple[int, int]]) -> tuple[list[str
     words: list[str] = []
     spaces: list[bool] = []
     pos = 0
-    for a, b in pieces:
-        gap = text[pos:a]
-        if gap:
-            if words and gap[0] == " ":
-                spaces[-1] = True
-                gap = gap[1:]
-            if gap:
-                words.append(gap)
-                spaces.append(False)
-        words.append(text[a:b])
-        spaces.append(False)
-        pos = b
-    gap = text[pos:]
-    if gap:
-        if words and gap[0] == " ":
+
+    def add_gap(gap: str) -> None:
+        # one space after a word is spaCy's trailing space; any other gap is a whitespace token
+        if gap and words and gap[0] == " ":
             spaces[-1] = True
             gap = gap[1:]
         if gap:
             words.append(gap)
             spaces.append(False)
+
+    for a, b in pieces:
+        add_gap(text[pos:a])
+        words.append(text[a:b])
+        spaces.append(False)
+        pos = b
+    add_gap(text[pos:])
     return words, spaces
 
 
