@@ -102,6 +102,17 @@ def _shape(plain: str, words: list[str]) -> list[str]:
     return out
 
 
+_BLOCK_QUOTE = re.compile(r"(?:^[\W\d]{0,8}|:\s*)[“\"][^”\"]*$")
+
+
+def _opens_block(text: str) -> bool:
+    """Does an unclosed quotation mark open a quoted block (at the start, or after a colon)?
+
+    An unclosed mark in the middle of a sentence is a typo or a title, not a block.
+    """
+    return bool(_BLOCK_QUOTE.search(_MARKS.sub("", text)))
+
+
 def _edge(words: list[str]) -> list[str]:
     return words[:_HEAD_CUT] + words[-_HEAD_CUT:] if len(words) > 2 * _HEAD_CUT else words
 
@@ -190,7 +201,7 @@ def segment_features(segments: Sequence[Segment], tokens: Sequence[Sequence[Toke
                 open_quotes = 0
                 if quoted_by >= 0 and lead_in == quoted_by:
                     lead_in = quoted_by = -1
-            elif opened > closed:
+            elif opened > closed and _opens_block(s.text):
                 open_quotes = _QUOTE_SPAN
             else:
                 open_quotes = max(0, open_quotes - 1)
