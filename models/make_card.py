@@ -96,7 +96,7 @@ def main() -> None:
                   f"{cal_dev['segments']} segments).",
                   f"- Scorer on dev, rule layer with these labels: actor+role F1 {dev['roles_prf'][2]:.3f}, "
                   f"deadlines F1 {dev['deadlines_prf'][2]:.3f}, boundaries F1 {dev['bounds_prf'][2]:.3f}.",
-                  f"- Dev confusions (gold->predicted): "
+                  "- Dev confusions (gold->predicted): "
                   + ", ".join(f"{k} {v}" for k, v in sorted(dev["confusion"].items(), key=lambda kv: -kv[1]))]
     import sklearn
     import skops
