@@ -296,20 +296,16 @@ def _default_model():
 
 def _load(p: Path):
     import skops.io as sio
+    from skops.io.exceptions import UntrustedTypesFoundException
 
     if not p.is_file():
         raise ModelError(f"{p}: no such model file")
-    try:
-        untrusted = sio.get_untrusted_types(file=p)
+    try:  # one pass: skops refuses any type beyond its defaults and our feature functions
+        model = sio.load(p, trusted=TRUSTED_FUNCTIONS)
+    except UntrustedTypesFoundException as e:
+        raise ModelError(f"{p}: refused: the file holds types that are not trusted ({e})") from None
     except Exception as e:  # zip errors, JSON errors, …: not a skops file
         raise ModelError(f"{p}: not a vn_obligations model (cannot be read as a skops file: {e})") from None
-    bad = [t for t in untrusted if t not in TRUSTED_FUNCTIONS]
-    if bad:
-        raise ModelError(f"{p}: refused: the file holds types that are not trusted: {', '.join(bad[:5])}")
-    try:
-        model = sio.load(p, trusted=untrusted)
-    except Exception as e:
-        raise ModelError(f"{p}: cannot be loaded ({e})") from None
     if not hasattr(model, "predict_proba") or list(getattr(model, "classes_", [])) == []:
         raise ModelError(f"{p}: not a vn_obligations classifier")
     return model
