@@ -196,6 +196,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except VnObligationsError as e:
         print(f"vn-obligations: error: {e}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `... | head`: the reader left, which is not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     ap.error(f"unknown command {args.command}")
     return 2
 
