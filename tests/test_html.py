@@ -15,32 +15,10 @@ from vn_obligations.html import html_document, to_html
 from vn_obligations.letter import Actor, Deadline, Letter, Metadata, Obligation, Sentence
 from vn_obligations.render import action
 
-LETTER = """ỦY BAN NHÂN DÂN
-TỈNH HÀ GIANG
-Số: 215/UBND-VX
-V/v phòng chống dịch sởi <b>khẩn</b>
-
-Hà Giang, ngày 04 tháng 3 năm 2025
-
-Kính gửi:
-- Sở Y tế;
-- Sở Giáo dục và Đào tạo.
-
-Thực hiện Công văn số 88/BYT-DP ngày 20/02/2025 của Bộ Y tế về phòng chống dịch sởi, Ủy ban nhân dân tỉnh yêu cầu:
-
-1. Sở Y tế chủ trì, phối hợp với Sở Giáo dục và Đào tạo tổ chức tiêm bù vắc xin sởi cho trẻ em <script>alert("x")</script> & "AT&T", báo cáo UBND tỉnh trước ngày 30/4/2025.
-
-2. Sở Giáo dục và Đào tạo rà soát tình trạng tiêm chủng của học sinh, tổng hợp gửi về Sở Y tế định kỳ hằng tuần.
-
-Nơi nhận:
-- Như trên;
-- Lưu: VT.
-
-KT. CHỦ TỊCH
-PHÓ CHỦ TỊCH
-
-Hoàng Văn Minh
-"""
+# the team's small letter, with markup and an injection attempt in it
+LETTER = (letter_path("measles_ha_giang.txt").read_text("utf-8")
+          .replace("V/v phòng chống dịch sởi", "V/v phòng chống dịch sởi <b>khẩn</b>")
+          .replace("cho trẻ em trong độ tuổi", 'cho trẻ em <script>alert("x")</script> & "AT&T"'))
 
 
 @pytest.fixture(scope="module")

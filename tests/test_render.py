@@ -1,34 +1,11 @@
 """The plain-text task table: one row per obligation under the letter's frame."""
 from __future__ import annotations
 
+from conftest import letter_path
+
 import vn_obligations as vo
 
-LETTER = """ỦY BAN NHÂN DÂN
-TỈNH HÀ GIANG
-Số: 215/UBND-VX
-V/v phòng chống dịch sởi
-
-Hà Giang, ngày 04 tháng 3 năm 2025
-
-Kính gửi:
-- Sở Y tế;
-- Sở Giáo dục và Đào tạo.
-
-Thực hiện Công văn số 88/BYT-DP ngày 20/02/2025 của Bộ Y tế về phòng chống dịch sởi, Ủy ban nhân dân tỉnh yêu cầu:
-
-1. Sở Y tế chủ trì, phối hợp với Sở Giáo dục và Đào tạo tổ chức tiêm bù vắc xin sởi cho trẻ em trong độ tuổi, báo cáo UBND tỉnh trước ngày 30/4/2025.
-
-2. Sở Giáo dục và Đào tạo rà soát tình trạng tiêm chủng của học sinh, tổng hợp gửi về Sở Y tế định kỳ hằng tuần.
-
-Nơi nhận:
-- Như trên;
-- Lưu: VT.
-
-KT. CHỦ TỊCH
-PHÓ CHỦ TỊCH
-
-Hoàng Văn Minh
-"""
+LETTER = letter_path("measles_ha_giang.txt").read_text("utf-8")
 
 
 def test_table_has_one_row_per_obligation_with_who_what_when():

@@ -878,14 +878,18 @@ def assign_roles(segments: Sequence[Segment], labels: Sequence[str], metadata: M
     task_of = _task_attributes(segments, labels, views, metadata)
     cols = None
     row_piece: set[int] = set()  # pieces of a table row the segmenter cut apart
+
+    def take_broken_row(i: int) -> None:
+        run = _row_run(segments, labels, i)
+        if run:
+            explicit[run[0]] = _broken_row(segments, views, run, cols, metadata)
+            for k in run:
+                parses[k] = _Parse()
+                row_piece.add(k)
+
     for i, s in enumerate(segments):
         if s.zone == "furniture" and cols and "|" not in segments[cols["at"]].text and _ROW_NO.match(s.text):
-            run = _row_run(segments, labels, i)  # a row number taken for a page number
-            if run:
-                explicit[run[0]] = _broken_row(segments, views, run, cols, metadata)
-                for k in run:
-                    parses[k] = _Parse()
-                    row_piece.add(k)
+            take_broken_row(i)  # a row number taken for a page number
             continue
         if s.zone != "body":
             continue
@@ -900,12 +904,7 @@ def assign_roles(segments: Sequence[Segment], labels: Sequence[str], metadata: M
                 parses[i] = _Parse()
                 continue
         if cols and "|" not in segments[cols["at"]].text and _ROW_NO.match(s.text):
-            run = _row_run(segments, labels, i)
-            if run:
-                explicit[run[0]] = _broken_row(segments, views, run, cols, metadata)
-                for k in run:
-                    parses[k] = _Parse()
-                    row_piece.add(k)
+            take_broken_row(i)
             continue
         if i in row_piece:
             continue
