@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .errors import ModelError
 from .normalize import fold_tones
-from .segment import Segment
+from .segment import Segment, marker_class
 from .tokenize import Token, tokenize
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "classifier.skops"
@@ -61,22 +61,16 @@ def _plain_words(text: str) -> list[str]:
     return [_NUM.sub("0", w) for w in _PLAIN_WORD.findall(_MARKS.sub(" ", fold_tones(text)).lower())]
 
 
+_COARSE = {"num1": "num", "num2": "num_deep", "num3": "num_deep", "num4": "num_deep", "paren_num": "paren",
+           "article": "part", "mục": "part", "plus": "dash"}
+
+
 def _marker_kind(marker: str | None) -> str:
+    """The segmenter's marker kinds, coarsened: enough for the model, fewer sparse features."""
     if not marker:
         return "none"
-    if marker[0] in "-+•–—·▪◦*":
-        return "dash"
-    if re.match(r"^[IVXLC]+\s*[.)/]", marker):
-        return "roman"
-    if re.match(r"^\d+\.\d", marker):
-        return "num_deep"
-    if re.match(r"^\d", marker):
-        return "num"
-    if marker.startswith("("):
-        return "paren"
-    if marker.startswith(("Điều", "Phần", "PHẦN", "Mục", "MỤC", "Chương", "CHƯƠNG")):
-        return "part"
-    return "alpha"
+    c = marker_class(marker)
+    return _COARSE.get(c, c)
 
 
 _MARKER_WORD = re.compile(r"^(?:[-+•–—·▪◦*]|\d+(?:\.\d+)*\.?|[a-zđ]\)|[ivxlc]+\.?|\(\w+\)|điều|[a-zđ]\.?|0\.?)$")

@@ -31,7 +31,7 @@ from functools import lru_cache
 from .letter import Deadline
 from .lexicon import lexicon
 from .normalize import normalize
-from .segment import _RANK, _marker_class, Segment
+from .segment import Segment, marker_class, marker_rank
 
 # --------------------------------------------------------------------------- grammar pieces
 # Cue words that make a following date or period a deadline in running text.
@@ -574,7 +574,7 @@ def _whole_time_value(text: str, ctx: _Ctx, offset: int) -> list[Deadline]:
 
 
 def _rank(seg: Segment) -> int | None:
-    return _RANK.get(_marker_class(seg.marker), 9) if seg.marker else None
+    return marker_rank(seg.marker) if seg.marker else None
 
 
 def _task_scope(segments: Sequence[Segment], i: int) -> range:
@@ -594,7 +594,7 @@ def _task_scope(segments: Sequence[Segment], i: int) -> range:
         if s.zone != "body" or not s.marker or s.continued or _ATTR.match(s.text):
             continue
         r = _rank(s)
-        if (own is not None and r < own) or (own is None and _marker_class(s.marker) not in _BULLETS):
+        if (own is not None and r < own) or (own is None and marker_class(s.marker) not in _BULLETS):
             head = j
             break
     if head is None:

@@ -31,8 +31,6 @@ from .tokenize import Token
 _PLACES = {"tỉnh", "thành", "huyện", "quận", "xã", "phường", "thị", "cấp", "địa", "khu", "vùng"}
 _PUNCT = set(",;:.()[]!?\"“”'…/|")
 _SYL_RE = re.compile(r"[^\W_]+(?:[&'’./][^\W_]+)*&?|[^\w\s]", re.UNICODE)
-_RANK = {"part": 0, "mục": 1, "article": 2, "roman": 2, "num1": 3, "num2": 4, "num3": 5, "num4": 6,
-         "alpha": 7, "paren_num": 8, "dash": 9, "plus": 10}
 
 
 @dataclass(frozen=True)
@@ -656,9 +654,9 @@ def _inherit(actors: Sequence[Actor], leads_only: bool = False) -> list[Actor]:
 def _rank(marker: str | None) -> float | None:
     if not marker:
         return None
-    from .segment import _marker_class
+    from .segment import marker_rank
 
-    return float(_RANK.get(_marker_class(marker), 9))
+    return float(marker_rank(marker))
 
 
 _ATTR_RE = re.compile(r"^\W*(?:c[ơo] quan|đơn vị)\s+(chủ trì|phối hợp|thực hiện)", re.IGNORECASE)

@@ -617,7 +617,8 @@ def _finish(t: Text, raw: list[list]) -> list[Segment]:
     return out
 
 
-def _marker_class(marker: str) -> str:
+def marker_class(marker: str) -> str:
+    """The kind of a list marker (roman, num1, num2, alpha, dash, ...): what nests in what."""
     if re.match(r"^(?:Phần|PHẦN|Chương|CHƯƠNG)", marker):
         return "part"
     if re.match(r"^(?:Mục|MỤC)", marker):
@@ -643,9 +644,14 @@ _RANK = {"part": 0, "mục": 1, "article": 2, "roman": 2, "num1": 3, "num2": 4, 
          "alpha": 7, "paren_num": 8, "dash": 9, "plus": 10}
 
 
+def marker_rank(marker: str) -> int:
+    """Nesting level of a marker's kind: smaller encloses larger (I. > 1. > a) > -)."""
+    return _RANK.get(marker_class(marker), 9)
+
+
 def _push(path: list[tuple[str, str]], marker: str) -> list[tuple[str, str]]:
-    cls = _marker_class(marker)
-    rank = _RANK.get(cls, 9)
+    cls = marker_class(marker)
+    rank = marker_rank(marker)
     kept = [p for p in path if _RANK.get(p[0], 9) < rank and p[0] != cls]
     return kept + [(cls, marker)]
 
