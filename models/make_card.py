@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO))
 
 import vn_obligations as vo  # noqa: E402
 
-T = importlib.import_module("vn_obligations.train")
+T = importlib.import_module("vn_obligations.training")
 SHARED = REPO.parent / "shared"
 MODEL = REPO / "models" / "classifier.skops"
 

@@ -145,7 +145,7 @@ def test_train_refuses_a_folder_without_gold(tmp_path):
 
 
 def test_manifest_splits_select_training_letters(tmp_path):
-    from vn_obligations.train import gold_letters
+    from vn_obligations.training import gold_letters
 
     test_ids = {json.loads(line)["id"] for line in (CORPUS / "manifest.jsonl").read_text("utf-8").splitlines()
                 if line.strip() and json.loads(line)["split"] == "test"}

@@ -13,7 +13,7 @@ from .normalize import matching_form, normalize
 from .pipeline import extract, extract_file
 from .references import find_references
 from .segment import Segment, segment
-from .train import train
+from .training import train
 
 __version__ = "0.1.0"
 

@@ -96,7 +96,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .train import cross_validate, train
+    from .training import cross_validate, train
 
     splits = None if args.splits == "all" else tuple(x.strip() for x in args.splits.split(",") if x.strip())
     model = train(args.corpora, args.out, splits=splits)
@@ -113,7 +113,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from .classify import load_model
     from .evaluate import evaluate, format_report
-    from .train import gold_letters
+    from .training import gold_letters
 
     model = None if args.gold_labels else load_model(args.model)
     letters = gold_letters(args.gold, splits=(args.split,) if args.split else None,
