@@ -123,3 +123,37 @@ def test_segments_cover_all_text_in_order():
 def test_old_and_new_tone_placement_fold_to_one_matching_form():
     assert vo.matching_form("Uỷ ban nhân dân tỉnh Khánh Hoà") == vo.matching_form("ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA")
     assert vo.matching_form("KẾ HOẠCH") == "kế hoạch"  # not a final vowel pair: untouched
+
+
+WRAPPED_ENTRIES = """BỘ NỘI VỤ
+Số: 812/BNV-VL
+Kính gửi:
+- Các Sở, ngành: Tài chính, Xây dựng, Công
+an tỉnh, Ban Chỉ huy
+Bộ đội Biên phòng tỉnh;
+- Các doanh nghiệp sử dụng lao động
+trên địa bàn tỉnh
+(Sau đây gọi tắt là các đơn vị) Bộ Nội vụ đã có Công văn số 77/BNV-VL về khảo sát tiền lương.
+Để bảo đảm tiến độ, đề nghị các đơn vị thực hiện như sau:
+-
+Rà soát danh sách doanh nghiệp trước ngày 20/5/2026.
+-
+Gửi phiếu khảo sát về Sở Lao động
+- Thương binh và Xã hội trước ngày 30/5/2026.
+"""
+
+
+def test_wrapped_recipient_entries_stay_in_the_recipient_block():
+    segs = vo.segment(WRAPPED_ENTRIES)
+    zone = {s.text: s.zone for s in segs}
+    assert zone["Bộ đội Biên phòng tỉnh;"] == "recipients"
+    assert zone["trên địa bàn tỉnh"] == "recipients"
+    assert zone["(Sau đây gọi tắt là các đơn vị)"] == "recipients"
+    assert zone["Bộ Nội vụ đã có Công văn số 77/BNV-VL về khảo sát tiền lương."] == "body"
+
+
+def test_bullet_alone_on_its_line_marks_the_next_line_and_names_survive_a_wrap_at_the_hyphen():
+    segs = texts(WRAPPED_ENTRIES)
+    assert "-\nRà soát danh sách doanh nghiệp trước ngày 20/5/2026." in segs
+    assert "-\nGửi phiếu khảo sát về Sở Lao động\n- Thương binh và Xã hội trước ngày 30/5/2026." in segs
+    assert segs[-3].endswith("như sau:")

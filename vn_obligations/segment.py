@@ -154,6 +154,8 @@ _CRAWL_CUTS = [
     re.compile(r"(?<=[.;])\s+(?=N[ơo]i\s+nh[ậa]n\s*:)"),
     # a crawled page's title sentence run into the issuer block: "... ban hành. BỘ Y TẾ -------"
     re.compile(r"(?<=\.)\s+(?=[A-ZĐÀ-Ỹ]{2,}(?:\s+[A-ZĐÀ-Ỹ]+)*\s*[-_]{3,})"),
+    # the recipients' short name run into the body: "(Sau đây viết tắt là BHXH các tỉnh) Bộ Y tế có ..."
+    re.compile(r"^\(\s*[Ss]au\s+đây\s+(?:gọi|viết)\s+tắt\s+(?:là\s+)?[^()]{1,80}\)\s*(?=\S)"),
 ]
 _RECIP_BODY_CUT = re.compile(
     r"(?<=[a-zà-ỹđ]{2}\.)\s+(?=[" + _UP + r"])|(?<=[\w);.])\s+(?=(?:Thực hiện|Căn cứ|Theo đề nghị|Xét đề nghị|Để\s|Nhằm\s|Trong thời gian|"
@@ -283,6 +285,8 @@ def _recipient_entry(prev: str, ln: _Line) -> bool:
         return len(t) < 160 and not _BODY_START.match(t) or len(t) < 70
     if pv.endswith("."):
         return False
+    if not re.search(r"[.;:,!?]$", pv) and len(t) < 100 and (t[:1].islower() or t.endswith((";", ","))):
+        return True  # an entry wrapped over lines: "... Ban Chỉ huy" / "Bộ đội Biên phòng tỉnh;"
     if _KINH_GUI.match(prev) and not pv.endswith((",", ";")):
         return False  # "Kính gửi: X" held its entry; what follows is the body
     return len(t) < 100 and not ln.blank_before and not _BODY_START.match(t) or (
@@ -357,12 +361,24 @@ def _find_body_start(lines: list[_Line]) -> int:
 
 
 # --------------------------------------------------------------------------- body
+_BARE_BULLET = re.compile(r"[-+•–]")
+# compound names whose hyphen can start a wrapped line: "Lao động - Thương binh và Xã hội"
+_NAME_HALF = re.compile(r"(?:Lao động|Văn h[oó]a|Kinh tế|Khoa học|Chính trị)$")
+_NAME_WRAP = re.compile(r"^[-–]\s*(?:Thương binh|Xã hội|Thể thao|Thông tin|Kỹ thuật|Công nghệ|Hành chính|Du lịch)\b")
+
+
 def _starts_new(prev: _Line, ln: _Line, width: int, gap_furniture: bool) -> bool:
     """Does body line *ln* start a new segment after *prev*?"""
     pt = prev.text.rstrip("* ")
     t = ln.text.lstrip("*# ")
     if not t:
         return False
+    if _BARE_BULLET.fullmatch(pt.lstrip("*# ")):
+        return False  # a bullet alone on its line marks the next line
+    if _BARE_BULLET.fullmatch(t):
+        return True
+    if _NAME_WRAP.match(t) and _NAME_HALF.search(pt):
+        return False  # "... gửi về Bộ Lao động" / "- Thương binh và Xã hội": one name
     first = t[0]
     upper = first.isupper() or first.isdigit() or first in "\"“'(["
     if "|" in ln.text.strip("| ") and ln.text.count("|") >= 2 or "|" in prev.text and prev.text.count("|") >= 2:
