@@ -64,6 +64,41 @@ def test_furniture_is_other_whatever_the_model_says():
     assert page_numbers and all(s.label == "other" for s in page_numbers)
 
 
+ACTOR_HEADINGS = (
+    "ỦY BAN NHÂN DÂN\nTỈNH YÊN BÁI\nSố: 07/CT-UBND\nYên Bái, ngày 12 tháng 5 năm 2026\n\nCHỈ THỊ\n"
+    "Về tăng cường bảo vệ khoáng sản chưa khai thác\n\n"
+    "Để tăng cường quản lý khoáng sản, Chủ tịch UBND tỉnh yêu cầu:\n"
+    "1. Sở Nông nghiệp và Môi trường\n"
+    "Chủ trì kiểm tra các mỏ đang khai thác, báo cáo UBND tỉnh trước ngày 30/6/2026.\n"
+    "2. Bộ Chỉ huy Quân sự tỉnh\n"
+    "Chỉ đạo lực lượng chức năng phối hợp bảo vệ khoáng sản chưa khai thác.\n"
+    "3. UBND các xã, phường\n"
+    "- Quán triệt nội dung Chỉ thị đến cán bộ, công chức.\n")
+
+
+class _SaysRequirement:
+    """A stand-in model that calls every segment a requirement."""
+
+    classes_ = ["other", "rationale", "recipient_list", "requirement"]
+
+    def predict_proba(self, rows):
+        import numpy as np
+
+        return np.tile([0.0, 0.0, 0.0, 1.0], (len(rows), 1))
+
+
+def test_list_item_naming_only_actors_is_an_actor_heading_whatever_the_model_says():
+    letter = vo.extract(ACTOR_HEADINGS, model=_SaysRequirement())
+    labels = {s.text.strip(): s.label for s in letter.sentences}
+    assert labels["1. Sở Nông nghiệp và Môi trường"] == "other"
+    assert labels["2. Bộ Chỉ huy Quân sự tỉnh"] == "other"
+    assert labels["3. UBND các xã, phường"] == "other"
+    assert labels["Chỉ đạo lực lượng chức năng phối hợp bảo vệ khoáng sản chưa khai thác."] == "requirement"
+    # and the heading passes its actor down to the task below it
+    task = next(o for o in letter.obligations if o.text.startswith("Chỉ đạo lực lượng"))
+    assert [(a.name, a.role, a.source) for a in task.actors][0] == ("Bộ Chỉ huy Quân sự tỉnh", "lead", "inherited")
+
+
 def test_empty_segment_list_needs_no_model():
     assert label_segments([], model=object()) == []
 

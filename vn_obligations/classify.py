@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .errors import ModelError
 from .normalize import fold_tones
+from .roles import is_actor_heading
 from .segment import Segment, marker_class
 from .tokenize import Token, tokenize
 
@@ -43,9 +44,13 @@ _QUOTE_SPAN = 12  # segments a quotation is assumed to run without a closing mar
 # --------------------------------------------------------------------------- features
 def _words(text: str, tokens: Sequence[Token] | None) -> list[str]:
     toks = tokens if tokens else tokenize(text)
+    folded = fold_tones(text)  # same length as *text*: token offsets hold
     out = []
     for t in toks:
-        w = _MARKS.sub("", fold_tones(t.text)).lower().strip()
+        w = folded[t.start:t.end]
+        if "*" in w or "#" in w or "_" in w:
+            w = _MARKS.sub("", w)
+        w = w.lower().strip()
         if not w:
             continue
         out.append(_NUM.sub("0", w.replace(" ", "_")))
@@ -308,11 +313,38 @@ def _load(p: Path):
 # --------------------------------------------------------------------------- predict
 def label_segments(segments: Sequence[Segment], tokens: Sequence[Sequence[Token]] | None = None,
                    model=None) -> list[tuple[str, float]]:
-    """A label and a confidence in [0, 1] for each segment."""
+    """A label and a confidence in [0, 1] for each segment.
+
+    The model's labels, except that a list item naming only actors (``7. UBND
+    các xã, phường``) is an actor heading (other) whatever the model says:
+    the guideline decides that.
+    """
     if not segments:
         return []
     model = model if model is not None else load_model()
-    return predict(model, segment_features(segments, tokens), segments)
+    out = predict(model, segment_features(segments, tokens), segments)
+    return [("other", 1.0) if lab == "requirement" and s.marker and s.kind != "table_row" and not s.continued
+            and is_actor_heading(s.text, tokens[i] if tokens else tokenize(s.text)) else (lab, conf)
+            for i, (s, (lab, conf)) in enumerate(zip(segments, out, strict=True))]
+
+
+def _predict_proba(model, features: list[dict]):
+    """``model.predict_proba``, without joblib's per-call set-up when the model is our pipeline.
+
+    ``FeatureUnion.transform`` runs its parts through ``joblib.Parallel`` even
+    with one job, which costs more than the features of a short letter; the
+    parts are run here in turn and stacked the same way.
+    """
+    import sklearn
+    from scipy import sparse
+
+    steps = getattr(model, "named_steps", {})
+    union, clf = steps.get("features"), steps.get("model")
+    if union is None or clf is None or getattr(union, "transformer_weights", None) or len(steps) != 2:
+        return model.predict_proba(features)
+    with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+        parts = [t.transform(features) for _, t in union.transformer_list if t not in ("drop", None)]
+        return clf.predict_proba(sparse.hstack(parts).tocsr())
 
 
 def predict(model, features: list[dict], segments: Sequence[Segment]) -> list[tuple[str, float]]:
@@ -321,7 +353,7 @@ def predict(model, features: list[dict], segments: Sequence[Segment]) -> list[tu
     Page furniture is other; the second piece of a sentence cut by furniture
     takes the label of the first.
     """
-    proba = model.predict_proba(features)
+    proba = _predict_proba(model, features)
     classes = list(model.classes_)
     out: list[tuple[str, float]] = []
     prev = None

@@ -282,6 +282,21 @@ _SENTENCE_RES = tuple((r, _compile(r, cell=False)) for r in _RULES)
 _NEEDS_DIGIT = frozenset({"quarterly_day", "monthly_day", "monthly_day_after", "yearly_day", "date",
                           "date_words", "month", "half_year", "year"})
 _DIGIT = re.compile(r"\d")
+# words a rule cannot match without (each group: one of its words must occur): a cheap
+# substring test that spares most sentences most of the twelve scans
+_EVERY_WORDS = ("hàng", "hằng", "mỗi")
+_NEEDS_WORDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "quarterly_day": (("quý",),), "monthly_day": (("tháng",), _EVERY_WORDS + ("các",)),
+    "monthly_day_after": (("tháng",), _EVERY_WORDS), "yearly_day": (("năm",), _EVERY_WORDS),
+    "date_words": (("tháng",),), "month": (("tháng",),), "quarter": (("quý",),), "half_year": (("tháng",),),
+    "year": (("năm",),), "year_end": (("cuối",),), "recurrence": (_EVERY_WORDS,),
+}
+# in running text these rules need a cue (``trước``, ``chậm nhất``, ``trong`` ...) or ``vào``/``cuối``
+_CUE_WORDS = ("đến", "trước", "truoc", "chậm", "muộn", "hạn", "quá", "trong", "tới", "hoàn", "xong")
+_SENTENCE_NEEDS = {**_NEEDS_WORDS, **{
+    name: _NEEDS_WORDS.get(name, ()) + (_CUE_WORDS + extra,) for name, extra in
+    (("date", ()), ("date_words", ()), ("half_year", ()), ("month", ("vào", "cuối")),
+     ("quarter", ("vào", "cuối")), ("year", ("vào",)))}}
 _CELL_RES = tuple((r, _compile(r, cell=True)) for r in _RULES)
 
 # --------------------------------------------------------------------------- rejections
@@ -413,9 +428,13 @@ def _scan_region(view: str, lo: int, hi: int, ctx: _Ctx, cell: bool,
                  taken: list[tuple[int, int]], found: list[tuple[int, int, Value]]) -> None:
     """Apply the rule table to ``view[lo:hi]``, adding to *found* what no earlier match took."""
     digits = _DIGIT.search(view, lo, hi) is not None
+    low = view[lo:hi].lower()
+    needs = _NEEDS_WORDS if cell else _SENTENCE_NEEDS
     for rule, rx in (_CELL_RES if cell else _SENTENCE_RES):
         if not digits and rule.name in _NEEDS_DIGIT:
             continue  # most sentences hold no number: skip the rules that cannot match them
+        if not all(any(w in low for w in group) for group in needs.get(rule.name, ())):
+            continue
         for m in rx.finditer(view, lo, hi):
             a, b = m.span()
             if any(a < y and x < b for x, y in taken):

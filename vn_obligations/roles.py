@@ -74,23 +74,26 @@ def _syllables(text: str) -> list[str]:
 
 @dataclass
 class _Matchers:
-    """Compiled patterns: one PhraseMatcher/Matcher per kind of cue (built once)."""
+    """Compiled patterns, built once: two ``PhraseMatcher`` passes cover every kind.
+
+    ``cased`` holds agency heads that only count capitalised (ORTH); ``lower``
+    holds everything matched case-free, each kind under its own label:
+    ``HEAD``, the cue kinds, ``STOP`` (predicate starters that end a name) and
+    ``NAME_OK`` (phrases allowed inside a name although they hold a stop word).
+    """
 
     vocab: object
-    heads: object       # agency heads (case-sensitive ORTH + case-free LOWER), label HEAD
-    cues: object        # lead/support/report/speaker cues on LOWER
-    stops: object       # predicate starters that end a name
-    name_ok: object     # phrases allowed inside a name although they contain stop words
+    cased: object
+    lower: object
 
 
 @lru_cache(maxsize=1)
 def _matchers() -> _Matchers:
     """Compile every pattern of the lexicon into spaCy matchers (lazily, once per process)."""
-    from spacy.matcher import Matcher, PhraseMatcher
+    from spacy.attrs import LOWER
+    from spacy.matcher import PhraseMatcher
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
-
-    from spacy.attrs import LOWER
 
     lex = agencies()
     # a bare Vocab has no lexical attribute getters: LOWER must be given, or
@@ -105,26 +108,25 @@ def _matchers() -> _Matchers:
                 out.append(Doc(vocab, words=words))
         return out
 
-    heads = PhraseMatcher(vocab, attr="ORTH")
-    heads.add("HEAD", docs(lex["heads_cased"], lower=False))
-    heads_lower = PhraseMatcher(vocab, attr="LOWER")
+    cased = PhraseMatcher(vocab, attr="ORTH")
+    cased.add("HEAD", docs(lex["heads_cased"], lower=False))
+    lower = PhraseMatcher(vocab, attr="LOWER")
     collectives = [f"{d} {c}" for d in lex["determiners"] for c in lex["collectives"]]
-    heads_lower.add("HEAD", docs(lex["heads_any"] + collectives))
-    cues = PhraseMatcher(vocab, attr="LOWER")
-    for key in ("lead_cues", "support_cues", "speaker_verbs", "speaker_adverbs", "closing_verbs",
-                "clause_prefixes", "heading_prefixes", "resource_verbs", "introducers", "report_cues", "report_preps", "attribute_lead",
-                "attribute_support"):
-        cues.add(key.upper(), docs(lex[key]))
-    stops = PhraseMatcher(vocab, attr="LOWER")
-    stops.add("STOP", docs(lex["stop_words"]))
-    name_ok = Matcher(vocab)
-    name_ok.add("NAME_OK", [[{"LOWER": w} for w in _syllables(p.lower())] for p in lex["name_words_ok"]])
-    # "chủ trì, B phối hợp": a comma-introduced supporter
-    return _Matchers(vocab, (heads, heads_lower), cues, stops, name_ok)
+    lower.add("HEAD", docs(lex["heads_any"] + collectives))
+    for key in _CUE_KINDS:
+        lower.add(key.upper(), docs(lex[key]))
+    lower.add("STOP", docs(lex["stop_words"]))
+    lower.add("NAME_OK", docs(lex["name_words_ok"]))
+    return _Matchers(vocab, cased, lower)
+
+
+_CUE_KINDS = ("lead_cues", "support_cues", "speaker_verbs", "speaker_adverbs", "closing_verbs",
+              "clause_prefixes", "heading_prefixes", "resource_verbs", "introducers", "report_cues",
+              "report_preps", "attribute_lead", "attribute_support")
 
 
 # --------------------------------------------------------------------------- one segment as syllables
-@dataclass
+@dataclass(slots=True)
 class _Syl:
     text: str    # tone-folded, as printed (case kept)
     start: int   # offsets in the segment text
@@ -141,9 +143,13 @@ class _View:
     cues: dict[str, dict[int, int]] = field(default_factory=dict)  # kind -> start -> end
     stops: set[int] = field(default_factory=set)
     name_ok: dict[int, int] = field(default_factory=dict)
+    lows: list[str] = field(default_factory=list)  # the syllables lower-cased, read constantly
+
+    def __post_init__(self) -> None:
+        self.lows = [s.text.lower() for s in self.sy]
 
     def low(self, i: int) -> str:
-        return self.sy[i].text.lower() if 0 <= i < len(self.sy) else ""
+        return self.lows[i] if 0 <= i < len(self.lows) else ""
 
     def cue(self, kind: str, i: int) -> int | None:
         """End of a *kind* cue starting at syllable *i*, or None."""
@@ -173,22 +179,25 @@ def _view(text: str, tokens: Sequence[Token]) -> _View:
     mt = _matchers()
     doc = Doc(mt.vocab, words=[s.text for s in sy])
     need_name = _need_name()
-    for matcher in mt.heads:
-        for _, a, b in matcher(doc):
+    strings = mt.vocab.strings
+    for key, a, b in list(mt.cased(doc)) + list(mt.lower(doc)):
+        kind = strings[key]
+        if kind == "HEAD":
             if not sy[a].wstart or b <= v.heads.get(a, 0):
                 continue
             if " ".join(x.text for x in sy[a:b]) in need_name and not (
                     b < len(sy) and (_is_cap(sy[b].text) or sy[b].text in agencies()["need_name_ok_next"])):
                 continue  # "Phòng bệnh", "Tổ chức": a common word, not "Phòng Tài chính"
             v.heads[a] = b
-    vocab = mt.vocab
-    for key, a, b in mt.cues(doc):
-        table = v.cues.setdefault(vocab.strings[key], {})
-        if b > table.get(a, 0):
-            table[a] = b
-    v.stops = {a for _, a, b in mt.stops(doc) if sy[a].wstart}
-    for _, a, b in mt.name_ok(doc):
-        v.name_ok[a] = max(b, v.name_ok.get(a, 0))
+        elif kind == "STOP":
+            if sy[a].wstart:
+                v.stops.add(a)
+        elif kind == "NAME_OK":
+            v.name_ok[a] = max(b, v.name_ok.get(a, 0))
+        else:
+            table = v.cues.setdefault(kind, {})
+            if b > table.get(a, 0):
+                table[a] = b
     return v
 
 
@@ -592,6 +601,16 @@ def _onward(v: _View, k: int) -> bool:
                 re.search(r"\bđể (?:[^,;]* )?tổng hợp ,?$", window))
 
 
+def is_actor_heading(text: str, tokens: Sequence[Token]) -> bool:
+    """Does *text* only name who acts (``7. UBND các xã, phường``, ``a) Giao Sở Xây dựng``)?
+
+    Such a line is an actor heading over the items below it, never a task of
+    its own (ANNOTATION.md §2 rule 4 and §7), with or without a colon.
+    """
+    p = _parse(_view(text, tokens))
+    return bool(p.actors) and p.pure_heading
+
+
 def _is_pure_heading(v: _View, p: _Parse) -> bool:
     """Does the segment name actors and nothing else (``2. Sở Y tế:``)?"""
     if not p.actors:
@@ -804,7 +823,7 @@ def _row_run(segments: Sequence[Segment], labels: Sequence[str], i: int) -> list
     return run
 
 
-def _broken_row(segments: Sequence[Segment], views: list[_View], run: list[int],
+def _broken_row(segments: Sequence[Segment], views: _Views, run: list[int],
                 cols: dict[str, int], metadata: Metadata) -> list[Actor]:
     """Actors of a table row cut into pieces, its cells aligned from the right.
 
@@ -847,6 +866,25 @@ class _Scope:
     actors: list[Actor]
 
 
+#: a non-requirement longer than this (in words) without a colon or a marker is no heading
+_HEADING_MAX_WORDS = 20
+
+
+class _Views:
+    """The segments' views, each built on first use: most segments are never read."""
+
+    def __init__(self, segments: Sequence[Segment], tokens: Sequence[Sequence[Token]]) -> None:
+        self._segments, self._tokens = segments, tokens
+        self._built: dict[int, _View] = {}
+
+    def __getitem__(self, i: int) -> _View:
+        v = self._built.get(i)
+        if v is None:
+            s = self._segments[i]
+            v = self._built[i] = _view(s.text, self._tokens[i]) if s.zone == "body" else _View([])
+        return v
+
+
 def _same_paragraph(prev: Segment, cur: Segment) -> bool:
     """Is *cur* the next sentence of *prev*'s paragraph or list item?
 
@@ -869,7 +907,7 @@ def assign_roles(segments: Sequence[Segment], labels: Sequence[str], metadata: M
     n = len(segments)
     if tokens is None:
         tokens = [tokenize(s.text) if s.zone == "body" else () for s in segments]
-    views = [_view(s.text, tokens[i]) if s.zone == "body" else _View([]) for i, s in enumerate(segments)]
+    views = _Views(segments, tokens)
     explicit: list[list[Actor]] = [[] for _ in range(n)]
     reports: list[tuple[str, ...]] = [() for _ in range(n)]
     parses: list[_Parse | None] = [None] * n
@@ -906,6 +944,9 @@ def assign_roles(segments: Sequence[Segment], labels: Sequence[str], metadata: M
             continue
         if i in row_piece:
             continue
+        if labels[i] != "requirement" and not s.marker and not s.text.rstrip(" *#").endswith(":") \
+                and len(tokens[i]) > _HEADING_MAX_WORDS:
+            continue  # a long sentence that directs nobody scopes over nothing: no need to read it
         p = _parse(views[i])
         if labels[i] != "requirement" and (s.marker or s.text.rstrip(" *#").endswith(":")):
             h = _heading_actors(views[i])
@@ -1012,7 +1053,7 @@ def _span(v: _View, x: int, y: int, text: str) -> tuple[int, int]:
     return a + da, a + db
 
 
-def _task_attributes(segments: Sequence[Segment], labels: Sequence[str], views: list[_View],
+def _task_attributes(segments: Sequence[Segment], labels: Sequence[str], views: _Views,
                      metadata: Metadata) -> dict[int, list[Actor]]:
     """Map each segment of a plan task to the actors of the task's attribute lines.
 

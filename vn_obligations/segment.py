@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .normalize import Text, normalize
 
@@ -387,8 +388,9 @@ def _starts_new(prev: _Line, ln: _Line, width: int, gap_furniture: bool) -> bool
         return True
     marker = MARKER_RE.match(ln.text)
     if re.match(r"^[-–]\s", t) and not re.search(r"[.;:!?]$", pt) \
-            and len(prev.text) + prev.indent >= 0.72 * width:
-        return False
+            and len(prev.text) + prev.indent >= 0.72 * width \
+            and not (MARKER_RE.match(prev.text) and re.match(r"^[-–]\s+[" + _UP + "]", t)):
+        return False  # "... giai đoạn 2021" / "- 2025": a hyphen wrapped to the line start
     if marker and not re.fullmatch(r"\d{1,2}[.)]?", ln.text.strip()) or re.match(r"^[-+•]\s", t):
         if not _CONNECTOR_END.search(pt) or re.match(r"^(?:[-+•]\s|[IVX]+\.|\d+\.\s|[a-zđ]\)\s)", t):
             return True
@@ -407,6 +409,9 @@ def _starts_new(prev: _Line, ln: _Line, width: int, gap_furniture: bool) -> bool
         return False
     if pt.endswith(",") and ln.blank_before and not gap_furniture:
         return True
+    if MARKER_RE.match(prev.text) and upper and not gap_furniture and not pt[-1:].isdigit() \
+            and len(prev.text) + prev.indent < 0.6 * width:
+        return True  # "11. Bộ Chỉ huy Quân sự tỉnh" / "Chỉ đạo ...": a short heading line was not wrapped
     if _CONNECTOR_END.search(pt):
         return False
     if ln.blank_before and not gap_furniture:
@@ -633,8 +638,12 @@ def _finish(t: Text, raw: list[list]) -> list[Segment]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def marker_class(marker: str) -> str:
-    """The kind of a list marker (roman, num1, num2, alpha, dash, ...): what nests in what."""
+    """The kind of a list marker (roman, num1, num2, alpha, dash, ...): what nests in what.
+
+    Cached: the same few markers (``1.``, ``-``, ``a)``) come back in every letter.
+    """
     if re.match(r"^(?:Phần|PHẦN|Chương|CHƯƠNG)", marker):
         return "part"
     if re.match(r"^(?:Mục|MỤC)", marker):
