@@ -6,7 +6,7 @@ For each letter set (``corpora/letters`` and ``../shared/dev/texts`` when presen
 
 (a) underthesea ``word_tokenize`` alone over every non-blank line of the letters: the floor;
 (b) ``vn_obligations.extract`` over the same letters in this process (model loaded, warmed up
-    on a letter outside the set);
+    on a letter outside the set), timed letter by letter right after (a) on the same letter;
 (c) ``extract_many`` over the same files on all cores;
 
 then letters/s and chars/s of each, the ratio (b)/(a) of throughputs, the speedup (c)/(b),
@@ -62,17 +62,24 @@ def timed(f) -> float:
     return time.perf_counter() - t
 
 
-def floor(texts: list[str]) -> float:
+def floor_and_extract(texts: list[str], model) -> tuple[float, float]:
+    """(a) and (b), interleaved letter by letter.
+
+    This machine's speed drifts by a quarter within minutes; timing (a) for
+    each letter right before (b) lets both see the same machine, so their
+    ratio measures the code, not the drift.  Each letter's (a) is
+    ``word_tokenize`` over its non-blank lines; (b) is ``extract`` of it.
+    """
     from underthesea import word_tokenize
 
     word_tokenize("khởi động mô hình")
-    lines = [ln for t in texts for ln in t.split("\n") if ln.strip()]
-    return timed(lambda: [word_tokenize(ln) for ln in lines])
-
-
-def one_process(texts: list[str], model) -> float:
     tok._cached.cache_clear()  # every letter set starts with an empty token cache
-    return timed(lambda: [vo.extract(t, model=model) for t in texts])
+    ta = tb = 0.0
+    for text in texts:
+        lines = [ln for ln in text.split("\n") if ln.strip()]
+        ta += timed(lambda lines=lines: [word_tokenize(ln) for ln in lines])
+        tb += timed(lambda text=text: vo.extract(text, model=model))
+    return ta, tb
 
 
 def all_cores(paths: list[Path], model) -> tuple[float, int]:
@@ -82,7 +89,7 @@ def all_cores(paths: list[Path], model) -> tuple[float, int]:
     return t, sum(isinstance(r, vo.Failure) for r in out)
 
 
-def cold_start(runs: int = 3) -> tuple[list[float], list[float]]:
+def cold_start(runs: int = 5) -> tuple[list[float], list[float]]:
     """Fresh interpreters: import + load the model; and import + load + one short letter."""
     load = "import vn_obligations as vo; vo.load_model()"
     first = f"import vn_obligations as vo; vo.load_model(); vo.extract_file({str(WARM_UP)!r})"
@@ -154,10 +161,8 @@ def main() -> int:
         texts = [read_letter(p) for p in paths]
         chars = sum(map(len, texts))
         print(f"{name}: {len(paths)} letters, {chars:,} chars", flush=True)
-        ta = floor(texts)
-        print(f"  (a) floor {ta:.2f} s", flush=True)
-        tb = one_process(texts, model)
-        print(f"  (b) extract {tb:.2f} s", flush=True)
+        ta, tb = floor_and_extract(texts, model)
+        print(f"  (a) floor {ta:.2f} s, (b) extract {tb:.2f} s", flush=True)
         tc, failed = all_cores(paths, model)
         print(f"  (c) extract_many x{cpu_count()} {tc:.2f} s ({failed} failed)", flush=True)
         own, children = peak_rss(paths)

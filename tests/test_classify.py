@@ -73,7 +73,9 @@ ACTOR_HEADINGS = (
     "2. Bộ Chỉ huy Quân sự tỉnh\n"
     "Chỉ đạo lực lượng chức năng phối hợp bảo vệ khoáng sản chưa khai thác.\n"
     "3. UBND các xã, phường\n"
-    "- Quán triệt nội dung Chỉ thị đến cán bộ, công chức.\n")
+    "- Quán triệt nội dung Chỉ thị đến cán bộ, công chức.\n"
+    "4. Trách nhiệm của các tổ chức, doanh nghiệp hoạt động khoáng sản\n"
+    "- Chấp hành nghiêm quy định về bảo vệ môi trường trong khai thác.\n")
 
 
 class _SaysRequirement:
@@ -93,10 +95,14 @@ def test_list_item_naming_only_actors_is_an_actor_heading_whatever_the_model_say
     assert labels["1. Sở Nông nghiệp và Môi trường"] == "other"
     assert labels["2. Bộ Chỉ huy Quân sự tỉnh"] == "other"
     assert labels["3. UBND các xã, phường"] == "other"
+    assert labels["4. Trách nhiệm của các tổ chức, doanh nghiệp hoạt động khoáng sản"] == "other"
     assert labels["Chỉ đạo lực lượng chức năng phối hợp bảo vệ khoáng sản chưa khai thác."] == "requirement"
     # and the heading passes its actor down to the task below it
     task = next(o for o in letter.obligations if o.text.startswith("Chỉ đạo lực lượng"))
     assert [(a.name, a.role, a.source) for a in task.actors][0] == ("Bộ Chỉ huy Quân sự tỉnh", "lead", "inherited")
+    last = letter.obligations[-1]
+    assert [(a.name, a.source) for a in last.actors] == [
+        ("các tổ chức, doanh nghiệp hoạt động khoáng sản", "inherited")]
 
 
 def test_empty_segment_list_needs_no_model():

@@ -37,7 +37,7 @@ _MARKS = re.compile(r"[*#_]+")
 _NUM = re.compile(r"\d+")
 DEFAULT_C = 8.0  # chosen by grouped CV on the corpus (see models/MODEL_CARD.md)
 _HEAD_CUT = 8
-_CHAR_CUT = 120  # characters n-grams read: a segment's opening says what it is
+_CHAR_CUT = 80  # characters n-grams read: a segment's opening says what it is
 _QUOTE_SPAN = 12  # segments a quotation is assumed to run without a closing mark  # words of context segments that matter: their start and end
 
 
@@ -256,7 +256,7 @@ def build_pipeline(C: float = DEFAULT_C):
     features = FeatureUnion([
         ("words", text_view(field_words, 17, tokenizer=split_space, token_pattern=None, ngram_range=(1, 2))),
         ("context", text_view(field_context, 15, tokenizer=split_space, token_pattern=None)),
-        ("chars", text_view(field_chars, 17, analyzer="char_wb", ngram_range=(2, 4))),
+        ("chars", text_view(field_chars, 17, analyzer="char_wb", ngram_range=(3, 4))),
         ("layout", Pipeline([("select", FunctionTransformer(field_layout)), ("dict", DictVectorizer())])),
     ])
     return Pipeline([("features", features),

@@ -602,13 +602,19 @@ def _onward(v: _View, k: int) -> bool:
 
 
 def is_actor_heading(text: str, tokens: Sequence[Token]) -> bool:
-    """Does *text* only name who acts (``7. UBND các xã, phường``, ``a) Giao Sở Xây dựng``)?
+    """Does *text* only name who acts (``7. UBND các xã, phường``, ``6. Trách nhiệm của Sở Y tế``)?
 
     Such a line is an actor heading over the items below it, never a task of
     its own (ANNOTATION.md §2 rule 4 and §7), with or without a colon.
     """
-    p = _parse(_view(text, tokens))
-    return bool(p.actors) and p.pure_heading
+    v = _view(text, tokens)
+    p = _parse(v)
+    if p.actors and p.pure_heading:
+        return True
+    # "6. Trách nhiệm của các tổ chức, doanh nghiệp ...", "4. Đối với các trường ...": a heading
+    # prefix before the names, no sentence end, short
+    plain = text.strip(" *#\n")
+    return len(tokens) <= 30 and not plain.endswith((".", ";")) and bool(_heading_actors(v))
 
 
 def _is_pure_heading(v: _View, p: _Parse) -> bool:

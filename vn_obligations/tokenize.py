@@ -6,14 +6,10 @@ need to know where each word sits, so we align the words back to the text.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .normalize import fold_tones
-
-_SPACE = re.compile(r"\s+")
-
 
 @dataclass(frozen=True)
 class Token:
@@ -59,7 +55,7 @@ def _tokenize(text: str) -> tuple[Token, ...]:
     out: list[Token] = []
     pos = 0
     for word in word_tokenize(folded):
-        parts = [p for p in _SPACE.split(word) if p]
+        parts = word.split()
         if not parts:
             continue
         i = folded.find(parts[0], pos)
