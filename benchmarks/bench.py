@@ -151,7 +151,7 @@ def main() -> int:
     info = machine()
     print("machine:", info, flush=True)
     model = vo.load_model()
-    vo.extract_file(WARM_UP, model=model)  # first-call costs (dateparser, spaCy matchers) are cold start
+    vo.extract_file(WARM_UP, model=model)  # first-call costs (underthesea, spaCy matchers) are cold start
     sets = [("corpora/letters", REPO / "corpora" / "letters"), ("../shared/dev/texts", REPO.parent / "shared" / "dev" / "texts")]
     results = []
     for name, folder in sets:
@@ -202,7 +202,7 @@ def render(info, results, cold, first, lin) -> str:
     out += ["", "## Cold start and memory", "",
             f"- cold start, `import vn_obligations; load_model()` in a fresh interpreter: median "
             f"{med_cold:.2f} s (runs: {', '.join(f'{x:.2f}' for x in cold)})",
-            f"- same plus extracting one short letter (underthesea, spaCy matchers, dateparser loaded): median "
+            f"- same plus extracting one short letter (underthesea and spaCy matchers loaded): median "
             f"{med_first:.2f} s (runs: {', '.join(f'{x:.2f}' for x in first)})"]
     out += [f"- peak RSS of a fresh process extracting all of {r['name']}: {r['rss']:.0f} MB "
             f"(getrusage(RUSAGE_CHILDREN) so far: {r['rss_children']:.0f} MB)" for r in results]

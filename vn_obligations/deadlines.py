@@ -15,9 +15,9 @@ different places: in a running sentence a period (``quý II/2022``, ``năm
 2022``); in a plan's ``Thời gian thực hiện:`` value or a task table's time cell
 the whole value *is* the time, so the cue is optional there.
 
-Only the date part of a match is handed to ``dateparser`` (as a normalised
-``dd/mm/yyyy`` string): given the whole phrase it reads ``trước`` ("before")
-as "ago".
+The grammar reads the numbers itself (a date parser given the whole phrase
+reads ``trước``, "before", as "ago"); the standard library checks that the
+date exists.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ import calendar
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 
 from .letter import Deadline
@@ -85,23 +85,19 @@ class _Rule:
 
 
 # --------------------------------------------------------------------------- dates
-@lru_cache(maxsize=4096)
 def _parse_dmy(day: int, month: int, year: int) -> date | None:
-    """The date ``day/month/year`` if it exists (no 31/2), read by ``dateparser``.
+    """The date ``day/month/year`` if it exists (no 31/2, no 29/2/2023), else None.
 
-    Only a normalised numeric string is handed over, with the day first and
-    strict parsing, so dateparser validates rather than guesses.
+    The grammar has already read the numbers; what is left is validation,
+    which the standard library does exactly (``dateparser`` took 1.6 ms a
+    date for the same answer, 7% of a letter's extraction).
     """
-    if not (1 <= month <= 12 and 1 <= day <= 31 and 1900 <= year <= 2200):
+    if not 1900 <= year <= 2200:
         return None
-    import dateparser  # imported lazily: it is slow to load and only needed here
-
-    got = dateparser.parse(f"{day:02d}/{month:02d}/{year:04d}", languages=["vi"],
-                           settings={"DATE_ORDER": "DMY", "STRICT_PARSING": True,
-                                     "RELATIVE_BASE": datetime(year, 1, 1)})
-    if got is None or (got.day, got.month, got.year) != (day, month, year):
+    try:
+        return date(year, month, day)
+    except ValueError:
         return None
-    return got.date()
 
 
 def _month_end(year: int, month: int) -> date:

@@ -6,14 +6,16 @@ need to know where each word sits, so we align the words back to the text.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .normalize import fold_tones
 
-@dataclass(frozen=True)
-class Token:
-    """One word: its text as in the segment and its offsets in the segment."""
+class Token(NamedTuple):
+    """One word: its text as in the segment and its offsets in the segment.
+
+    A named tuple, not a dataclass: a letter makes tens of thousands of them.
+    """
 
     text: str
     start: int
