@@ -51,10 +51,10 @@ def _words(text: str, tokens: Sequence[Token] | None) -> list[str]:
         if "*" in w or "#" in w or "_" in w:
             w = _MARKS.sub("", w)
         w = w.lower().strip()
-        if not w:
-            continue
-        out.append(_NUM.sub("0", w.replace(" ", "_")))
-    return out
+        if w:
+            out.append(w.replace(" ", "_"))
+    # numbers become 0 in one pass: no word holds a space, so the join splits back exactly
+    return _NUM.sub("0", " ".join(out)).split(" ") if out else out
 
 
 _PLAIN_WORD = re.compile(r"\w+|[^\w\s]")
@@ -343,8 +343,17 @@ def _predict_proba(model, features: list[dict]):
     if union is None or clf is None or getattr(union, "transformer_weights", None) or len(steps) != 2:
         return model.predict_proba(features)
     with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-        parts = [t.transform(features) for _, t in union.transformer_list if t not in ("drop", None)]
+        parts = [_transform(t, features) for _, t in union.transformer_list if t not in ("drop", None)]
         return clf.predict_proba(sparse.hstack(parts).tocsr())
+
+
+def _transform(est, x):
+    """``est.transform(x)``, a pipeline's steps run in turn (its per-call checks cost more than a letter)."""
+    for _, step in getattr(est, "steps", None) or [(None, est)]:
+        if step is None or step == "passthrough":
+            continue
+        x = _transform(step, x) if hasattr(step, "steps") else step.transform(x)
+    return x
 
 
 def predict(model, features: list[dict], segments: Sequence[Segment]) -> list[tuple[str, float]]:

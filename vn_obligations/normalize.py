@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 _TONE_PAIRS = [("òa", "oà"), ("óa", "oá"), ("ỏa", "oả"), ("õa", "oã"), ("ọa", "oạ"),
                ("òe", "oè"), ("óe", "oé"), ("ỏe", "oẻ"), ("õe", "oẽ"), ("ọe", "oẹ"),
                ("ùy", "uỳ"), ("úy", "uý"), ("ủy", "uỷ"), ("ũy", "uỹ"), ("ụy", "uỵ")]
-_TONE_RE = re.compile("(?<![qQ])(?:" + "|".join(old for _, old in _TONE_PAIRS) + "|"
-                      + "|".join(old.upper() for _, old in _TONE_PAIRS)
-                      + "|" + "|".join(old[0].upper() + old[1:] for _, old in _TONE_PAIRS)
-                      + ")(?![a-zà-ỹđA-ZÀ-ỸĐ])")  # only syllable-final: hoà, not hoạch
+# a vowel pair that may carry the old placement, syllable-final only (hoà, not hoạch); the map
+# says which pairs are old placements (a character class scans far faster than 45 alternatives)
+_TONE_RE = re.compile("(?<![qQ])[oOuU][àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ](?![a-zà-ỹđA-ZÀ-ỸĐ])")
 _TONE_MAP = {}
 for new, old in _TONE_PAIRS:
     _TONE_MAP[old] = new
@@ -35,7 +34,7 @@ def fold_tones(text: str) -> str:
 
     The replacement has the same length, so offsets are unchanged.
     """
-    return _TONE_RE.sub(lambda m: _TONE_MAP[m.group(0)], text)
+    return _TONE_RE.sub(lambda m: _TONE_MAP.get(m.group(0), m.group(0)), text)
 
 
 def matching_form(text: str) -> str:

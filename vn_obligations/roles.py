@@ -156,6 +156,25 @@ class _View:
         return self.cues.get(kind, {}).get(i)
 
 
+def _read(text: str, tokens: Sequence[Token]) -> tuple[_View, _Parse]:
+    """The view of a segment and its parse, kept for the segments seen last.
+
+    The classifier's actor-heading check and the role layer read the same
+    segments, and formula sentences recur across letters; views are never
+    changed after they are built, so sharing them is safe.
+    """
+    if isinstance(tokens, tuple):
+        return _read_cached(text, tokens)
+    v = _view(text, tokens)
+    return v, _parse(v)
+
+
+@lru_cache(maxsize=2048)
+def _read_cached(text: str, tokens: tuple[Token, ...]) -> tuple[_View, _Parse]:
+    v = _view(text, tokens)
+    return v, _parse(v)
+
+
 def _view(text: str, tokens: Sequence[Token]) -> _View:
     """Syllables of *text* (from its underthesea *tokens*) and all matches over them.
 
@@ -378,10 +397,11 @@ def _skip_prefix_flag(v: _View, i: int) -> tuple[int, bool]:
 def _clause_starts(v: _View) -> list[int]:
     """Syllables that open a clause: the segment start and the text after ``;`` or ``:``."""
     starts = [0]
-    for k, s in enumerate(v.sy):
-        if s.text in (";", ":") and k + 1 < len(v.sy):
+    n = len(v.lows)
+    for k, w in enumerate(v.lows):
+        if w in (";", ":") and k + 1 < n:
             starts.append(k + 1)
-        elif s.text.lower() == "thì" and k + 1 in v.heads:
+        elif w == "thì" and k + 1 in v.heads:
             starts.append(k + 1)  # "Trường hợp ... thì Thủ trưởng cơ quan X quyết định ..."
     return starts
 
@@ -607,8 +627,7 @@ def is_actor_heading(text: str, tokens: Sequence[Token]) -> bool:
     Such a line is an actor heading over the items below it, never a task of
     its own (ANNOTATION.md §2 rule 4 and §7), with or without a colon.
     """
-    v = _view(text, tokens)
-    p = _parse(v)
+    v, p = _read(text, tokens)
     if p.actors and p.pure_heading:
         return True
     # "6. Trách nhiệm của các tổ chức, doanh nghiệp ...", "4. Đối với các trường ...": a heading
@@ -881,14 +900,17 @@ class _Views:
 
     def __init__(self, segments: Sequence[Segment], tokens: Sequence[Sequence[Token]]) -> None:
         self._segments, self._tokens = segments, tokens
-        self._built: dict[int, _View] = {}
+        self._built: dict[int, tuple[_View, _Parse]] = {}
+
+    def read(self, i: int) -> tuple[_View, _Parse]:
+        got = self._built.get(i)
+        if got is None:
+            s = self._segments[i]
+            got = self._built[i] = _read(s.text, self._tokens[i]) if s.zone == "body" else (_View([]), _Parse())
+        return got
 
     def __getitem__(self, i: int) -> _View:
-        v = self._built.get(i)
-        if v is None:
-            s = self._segments[i]
-            v = self._built[i] = _view(s.text, self._tokens[i]) if s.zone == "body" else _View([])
-        return v
+        return self.read(i)[0]
 
 
 def _same_paragraph(prev: Segment, cur: Segment) -> bool:
@@ -953,7 +975,7 @@ def assign_roles(segments: Sequence[Segment], labels: Sequence[str], metadata: M
         if labels[i] != "requirement" and not s.marker and not s.text.rstrip(" *#").endswith(":") \
                 and len(tokens[i]) > _HEADING_MAX_WORDS:
             continue  # a long sentence that directs nobody scopes over nothing: no need to read it
-        p = _parse(views[i])
+        p = views.read(i)[1]
         if labels[i] != "requirement" and (s.marker or s.text.rstrip(" *#").endswith(":")):
             h = _heading_actors(views[i])
             if h:
