@@ -125,6 +125,15 @@ def test_old_and_new_tone_placement_fold_to_one_matching_form():
     assert vo.matching_form("KẾ HOẠCH") == "kế hoạch"  # not a final vowel pair: untouched
 
 
+def test_tone_folding_rewrites_only_old_placements_and_keeps_length():
+    from vn_obligations.normalize import fold_tones
+
+    text = "hoà Hoà HOÀ uỷ Uỷ UỶ khoẻ thuỷ lợi | quà QUÀ hoàng hoạch oÀ uà"
+    folded = fold_tones(text)
+    assert folded == "hòa Hòa HÒA ủy Ủy ỦY khỏe thủy lợi | quà QUÀ hoàng hoạch oÀ uà"
+    assert len(folded) == len(text)
+
+
 WRAPPED_ENTRIES = """BỘ NỘI VỤ
 Số: 812/BNV-VL
 Kính gửi:
