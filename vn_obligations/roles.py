@@ -169,7 +169,7 @@ def _read(text: str, tokens: Sequence[Token]) -> tuple[_View, _Parse]:
     return v, _parse(v)
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=512)
 def _read_cached(text: str, tokens: tuple[Token, ...]) -> tuple[_View, _Parse]:
     v = _view(text, tokens)
     return v, _parse(v)
