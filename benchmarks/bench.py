@@ -74,7 +74,7 @@ def floor_and_extract(texts: list[str], model) -> tuple[float, float]:
     from underthesea import word_tokenize
 
     word_tokenize("khởi động mô hình")
-    tok._cached.cache_clear()  # every letter set starts with an empty token cache
+    tok.clear_cache()  # every letter set starts with an empty token cache
     ta = tb = 0.0
     for text in texts:
         lines = [ln for ln in text.split("\n") if ln.strip()]
@@ -84,7 +84,7 @@ def floor_and_extract(texts: list[str], model) -> tuple[float, float]:
 
 
 def all_cores(paths: list[Path], model) -> tuple[float, int]:
-    tok._cached.cache_clear()  # forked workers inherit the parent's cache: empty it first
+    tok.clear_cache()  # forked workers inherit the parent's cache: empty it first
     out: list = []
     t = timed(lambda: out.extend(extract_many(paths, workers=cpu_count(), model=model)))
     return t, sum(isinstance(r, vo.Failure) for r in out)
@@ -92,7 +92,7 @@ def all_cores(paths: list[Path], model) -> tuple[float, int]:
 
 def one_core(paths: list[Path], model) -> float:
     """``extract_many`` with one worker: the same batch path as (c), on one core."""
-    tok._cached.cache_clear()
+    tok.clear_cache()
     return timed(lambda: list(extract_many(paths, workers=1, model=model)))
 
 
@@ -153,13 +153,13 @@ def linearity(texts: list[str], model) -> list[tuple[str, int, float]]:
     rows = []
     for k in (1, 2, 4):
         text = "\n".join(texts[:10 * k])  # different letters, so the token cache gives nothing away
-        tok._cached.cache_clear()
+        tok.clear_cache()
         rows.append((f"{10 * k} letters joined into one", len(text), _safe(text, model)))
     for n in (2500, 5000, 10000):
         items = "\n".join(f"{i}. Sở Y tế chủ trì, phối hợp với các đơn vị thực hiện nhiệm vụ số {i} "
                           f"và báo cáo trước ngày {1 + i % 28}/{1 + i % 12}/2030;" for i in range(1, n + 1))
         text = "Kính gửi: Các sở, ban, ngành\n\nĐề nghị các cơ quan thực hiện các nội dung sau:\n" + items + "\n"
-        tok._cached.cache_clear()
+        tok.clear_cache()
         rows.append((f"list of {n:,} numbered items", len(text), _safe(text, model)))
     return rows
 

@@ -14,7 +14,7 @@ from .normalize import Text, normalize
 from .references import find_references
 from .roles import assign_roles
 from .segment import segment
-from .tokenize import tokenize
+from .tokenize import body_tokens
 
 
 def extract(text: str, source: str | None = None, *, model=None,
@@ -29,7 +29,7 @@ def extract(text: str, source: str | None = None, *, model=None,
     t = normalize(text)
     segs = segment(t.nfc)  # every stage reads NFC; offsets go back to *text* at the end
     meta, recipients, distribution = parse_metadata(segs)
-    tokens = [tokenize(s.text) if s.zone == "body" else () for s in segs]
+    tokens = body_tokens(segs)
     labelled = label_segments(segs, tokens, model) if labels is None else [(lab, None) for lab in labels]
     names = [lab for lab, _ in labelled]
     tasks = assign_roles(segs, names, meta, recipients, tokens)

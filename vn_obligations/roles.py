@@ -930,11 +930,11 @@ def assign_roles(segments: Sequence[Segment], labels: Sequence[str], metadata: M
 
     Actor offsets index the letter text the segments were cut from.
     """
-    from .tokenize import tokenize
+    from .tokenize import body_tokens
 
     n = len(segments)
     if tokens is None:
-        tokens = [tokenize(s.text) if s.zone == "body" else () for s in segments]
+        tokens = body_tokens(segments)
     views = _Views(segments, tokens)
     explicit: list[list[Actor]] = [[] for _ in range(n)]
     reports: list[tuple[str, ...]] = [() for _ in range(n)]

@@ -50,7 +50,7 @@ from .letter import LABELS, Actor, Deadline, DistributionEntry, Letter, Metadata
 from .normalize import normalize
 from .pipeline import extract
 from .segment import Segment, segment
-from .tokenize import Token, tokenize
+from .tokenize import Token, tokenize_many
 
 CONFIG_PATH = Path(__file__).resolve().parent / "data" / "spacy_config.cfg"
 TOKENIZER_NAME = "vn_obligations.Tokenizer.v1"
@@ -72,7 +72,7 @@ def _analyse(text: str) -> dict[str, Any]:
     return {
         "segments": [list(astuple(s)) for s in segs],
         "spans": [list(t.span(s.start, s.end)) for s in segs],
-        "tokens": [[[w.text, w.start, w.end] for w in tokenize(s.text)] for s in segs],
+        "tokens": [[[w.text, w.start, w.end] for w in toks] for toks in tokenize_many([s.text for s in segs])],
     }
 
 

@@ -14,7 +14,7 @@ from .classify import DEFAULT_C, build_pipeline, predict, save_model, segment_fe
 from .corpus import GoldLetter, iter_gold, project_labels, read_manifest
 from .errors import AnnotationError
 from .segment import segment
-from .tokenize import tokenize
+from .tokenize import body_tokens
 
 DEFAULT_SPLITS = ("train", "validation")
 
@@ -22,7 +22,7 @@ DEFAULT_SPLITS = ("train", "validation")
 def letter_examples(g: GoldLetter) -> tuple[list[dict], list[str]]:
     """Feature records and labels for every segment of one gold letter."""
     segs = segment(g.text)
-    tokens = [tokenize(s.text) if s.zone == "body" else () for s in segs]
+    tokens = body_tokens(segs)
     return segment_features(segs, tokens), project_labels(g, segs)
 
 
