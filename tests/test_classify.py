@@ -159,6 +159,76 @@ def test_shipped_model_trusts_only_the_package_feature_functions():
     assert all(t.startswith("vn_obligations.classify.") for t in TRUSTED_FUNCTIONS)
 
 
+def _shipped_copy(tmp_path):
+    """The shipped model and its companion, copied where a test may spoil them."""
+    from vn_obligations import frozen
+
+    shutil.copy(MODEL_PATH, tmp_path / "m.skops")
+    shutil.copy(frozen.companion(MODEL_PATH), tmp_path / "m.npz")
+    return tmp_path / "m.skops"
+
+
+def _rewrite_spec(npz, change):
+    import numpy as np
+
+    with np.load(npz, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    spec = json.loads(str(arrays.pop("__spec__")))
+    change(spec)
+    with open(npz, "wb") as f:
+        np.savez(f, __spec__=np.array(json.dumps(spec)), **arrays)
+
+
+def test_the_fast_companion_gives_the_skops_models_probabilities():
+    import numpy as np
+    import skops.io as sio
+
+    from vn_obligations import frozen
+    from vn_obligations.classify import _predict_proba, segment_features
+    from vn_obligations.pipeline import normalize, segment
+    from vn_obligations.tokenize import body_tokens
+
+    thawed = frozen.thaw(MODEL_PATH, TRUSTED_FUNCTIONS)
+    skopsed = sio.load(MODEL_PATH, trusted=TRUSTED_FUNCTIONS)
+    segs = segment(normalize(letter_path("hard_wrap_page_break.txt").read_text(encoding="utf-8")).nfc)
+    feats = segment_features(segs, body_tokens(segs))
+    assert np.array_equal(_predict_proba(thawed, feats), _predict_proba(skopsed, feats))
+    assert list(thawed.classes_) == list(skopsed.classes_)
+
+
+def test_a_companion_made_from_another_model_file_is_ignored(tmp_path):
+    model = _shipped_copy(tmp_path)
+    model.write_bytes(model.read_bytes() + b"\0")  # still a zip; no longer the file the companion was made from
+    with pytest.warns(UserWarning, match="another version of m.skops"):
+        loaded = load_model(model)
+    assert list(loaded.classes_) == ["other", "rationale", "recipient_list", "requirement"]
+
+
+def test_a_companion_naming_an_untrusted_function_is_refused_and_never_imported(tmp_path):
+    from vn_obligations import frozen
+
+    model = _shipped_copy(tmp_path)
+
+    def evil(spec):
+        spec["model"]["children"]["steps"][0][1]["children"]["transformer_list"][0][1][
+            "children"]["steps"][0][1]["params"]["func"] = {"function": "os.system"}
+
+    _rewrite_spec(tmp_path / "m.npz", evil)
+    with pytest.raises(frozen.FrozenError, match="os.system is not trusted"):
+        frozen.thaw(model, TRUSTED_FUNCTIONS)
+    with pytest.warns(UserWarning, match="not trusted"):
+        assert load_model(model) is not None  # the skops file itself still loads
+
+
+def test_a_companion_naming_another_class_is_refused(tmp_path):
+    from vn_obligations import frozen
+
+    model = _shipped_copy(tmp_path)
+    _rewrite_spec(tmp_path / "m.npz", lambda spec: spec["model"].update({"class": "subprocess.Popen"}))
+    with pytest.raises(frozen.FrozenError, match="subprocess.Popen is not allowed"):
+        frozen.thaw(model, TRUSTED_FUNCTIONS)
+
+
 def _small_corpus(tmp_path, ids):
     (tmp_path / "gold").mkdir(parents=True)
     (tmp_path / "letters").mkdir()
@@ -173,6 +243,7 @@ def test_retraining_on_a_folder_gives_a_model_that_round_trips(tmp_path):
     out = tmp_path / "m.skops"
     model = vo.train([corpus], out, splits=None)
     assert out.exists() and zipfile.is_zipfile(out)
+    assert out.with_suffix(".npz").exists()  # the fast-loading companion
     again = load_model(out)
     letter = vo.extract_file(corpus / "letters" / "vb-101.txt", model=again)
     first = vo.extract_file(corpus / "letters" / "vb-101.txt", model=model)

@@ -21,6 +21,7 @@ first result comes out (:func:`iter_extract` streams).
 """
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections import deque
@@ -29,15 +30,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
 
+from . import wordseg
 from .errors import InputError, VnObligationsError
 from .io import MAX_CHARS, decode, read_letter
 from .letter import SCHEMA_VERSION, Letter
 
 Item = Union[str, bytes, "os.PathLike[str]", tuple]
 
-#: letters sent to a worker at once, and chunks in flight per worker
-CHUNK = 4
-IN_FLIGHT_PER_WORKER = 4
+#: letters sent to a worker at once; chunks running or queued per worker; chunks per worker
+#: whose results may wait behind a slower one (a long letter must not idle the other workers)
+CHUNK = 2
+IN_FLIGHT_PER_WORKER = 2
+HELD_PER_WORKER = 16
 
 
 @dataclass(frozen=True)
@@ -221,6 +225,10 @@ class _Pool:
             from .classify import load_model
 
             _WORKER_MODEL = self.model if _is_model(self.model) else load_model(self.model)
+            wordseg.load()  # the word segmenter too (0.3 s a process)
+            # objects made so far stay out of the collector's sight: a collection in a
+            # worker would otherwise touch, and so copy, every page of the inherited model
+            gc.freeze()
             return ProcessPoolExecutor(self.workers, mp_context=mp.get_context("fork"))
         return ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"),
                                    initializer=_init_worker, initargs=(self.model,))
@@ -236,6 +244,7 @@ class _Pool:
         global _WORKER_MODEL
         self.executor.shutdown(wait=True, cancel_futures=True)
         _WORKER_MODEL = None
+        gc.unfreeze()  # the parent's objects are the collector's again
 
 
 def _pooled(items: Iterable[Any], workers: int, model, max_chars: int | None) -> Iterator[Result]:
@@ -245,22 +254,32 @@ def _pooled(items: Iterable[Any], workers: int, model, max_chars: int | None) ->
     rebuilt and the letters of the lost chunks are retried one by one; a letter
     that kills a worker again is reported as a Failure.
     """
+    from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
     pending = _chunks(items, CHUNK)
-    limit = workers * IN_FLIGHT_PER_WORKER
+    busy = workers * IN_FLIGHT_PER_WORKER  # chunks submitted and not finished
+    held = workers * HELD_PER_WORKER       # chunks submitted and not yet yielded (bounds memory)
     pool = _Pool(workers, model)
     inflight: deque = deque()
     try:
         while True:
-            while len(inflight) < limit:
+            # keep the workers fed even while the oldest chunk (a long plan, say) is still
+            # running: the results behind it wait in order, up to *held* chunks
+            running = sum(not f.done() for _, f in inflight)
+            while running < busy and len(inflight) < held:
                 chunk = next(pending, None)
                 if chunk is None:
                     break
                 inflight.append((chunk, pool.submit(chunk, max_chars)))
+                running += 1
             if not inflight:
                 return
-            chunk, fut = inflight.popleft()
+            chunk, fut = inflight[0]
+            if not fut.done():
+                wait([f for _, f in inflight if not f.done()], return_when=FIRST_COMPLETED)
+                continue
+            inflight.popleft()
             try:
                 results = fut.result()
             except BrokenProcessPool:
