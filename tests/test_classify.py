@@ -159,6 +159,49 @@ def test_shipped_model_trusts_only_the_package_feature_functions():
     assert all(t.startswith("vn_obligations.classify.") for t in TRUSTED_FUNCTIONS)
 
 
+def _features_of(name: str):
+    from vn_obligations.classify import segment_features
+    from vn_obligations.pipeline import normalize, segment
+    from vn_obligations.tokenize import body_tokens
+
+    segs = segment(normalize(letter_path(name).read_text(encoding="utf-8")).nfc)
+    return segment_features(segs, body_tokens(segs))
+
+
+def test_the_shipped_model_reads_a_first_pass_and_the_fast_path_agrees_with_sklearn():
+    import numpy as np
+
+    from vn_obligations.classify import _predict_proba, with_first_pass
+
+    model = load_model()
+    assert model.steps[0][1].func is with_first_pass
+    rows = _features_of("hard_wrap_page_break.txt")
+    assert np.allclose(_predict_proba(model, rows), model.predict_proba(rows), atol=1e-12)
+
+
+def test_the_second_pass_sees_the_first_pass_view_of_parent_neighbours_and_siblings():
+    import numpy as np
+
+    from vn_obligations.classify import add_neighbour_probabilities
+
+    def row(marker, depth, zone="body"):
+        return {"words": "", "context": "", "chars": "",
+                "layout": {"zone": zone, "marker": marker, "depth": str(depth), "colon": False}}
+
+    rows = [row("none", 0, "header"), row("num", 1), row("dash", 2), row("dash", 2), row("dash", 2), row("num", 1)]
+    classes = ["other", "rationale", "recipient_list", "requirement"]
+    first = ["other", "other", "requirement", "requirement", "rationale", "requirement"]
+    proba = np.array([[0.9 if c == lab else 0.1 / 3 for c in classes] for lab in first])
+    out = add_neighbour_probabilities(rows, proba, classes)
+    assert out[0] is rows[0]  # a header line is left alone
+    item = out[3]["layout"]
+    assert item["s1_par"] == "other" and item["s1_prev"] == "requirement" and item["s1_next"] == "rationale"
+    assert item["sib_requirement"] == 0.5 and item["sib_rationale"] == 0.5  # of its two siblings
+    assert item["p_requirement"] == 0.9 and item["ppar_other"] == 0.9
+    assert out[5]["layout"]["s1_par"] == "none"  # a top-level item has no parent
+    assert rows[3]["layout"].get("s1_par") is None  # the input rows are not changed
+
+
 def _shipped_copy(tmp_path):
     """The shipped model and its companion, copied where a test may spoil them."""
     from vn_obligations import frozen
@@ -184,14 +227,11 @@ def test_the_fast_companion_gives_the_skops_models_probabilities():
     import skops.io as sio
 
     from vn_obligations import frozen
-    from vn_obligations.classify import _predict_proba, segment_features
-    from vn_obligations.pipeline import normalize, segment
-    from vn_obligations.tokenize import body_tokens
+    from vn_obligations.classify import _predict_proba
 
     thawed = frozen.thaw(MODEL_PATH, TRUSTED_FUNCTIONS)
     skopsed = sio.load(MODEL_PATH, trusted=TRUSTED_FUNCTIONS)
-    segs = segment(normalize(letter_path("hard_wrap_page_break.txt").read_text(encoding="utf-8")).nfc)
-    feats = segment_features(segs, body_tokens(segs))
+    feats = _features_of("hard_wrap_page_break.txt")
     assert np.array_equal(_predict_proba(thawed, feats), _predict_proba(skopsed, feats))
     assert list(thawed.classes_) == list(skopsed.classes_)
 
@@ -210,8 +250,7 @@ def test_a_companion_naming_an_untrusted_function_is_refused_and_never_imported(
     model = _shipped_copy(tmp_path)
 
     def evil(spec):
-        spec["model"]["children"]["steps"][0][1]["children"]["transformer_list"][0][1][
-            "children"]["steps"][0][1]["params"]["func"] = {"function": "os.system"}
+        spec["model"]["children"]["steps"][0][1]["params"]["func"] = {"function": "os.system"}
 
     _rewrite_spec(tmp_path / "m.npz", evil)
     with pytest.raises(frozen.FrozenError, match="os.system is not trusted"):

@@ -82,6 +82,7 @@ def _marker_kind(marker: str | None) -> str:
 _MARKER_WORD = re.compile(r"^(?:[-+•–—·▪◦*]|\d+(?:\.\d+)*\.?|[a-zđ]\)|[ivxlc]+\.?|\(\w+\)|điều|[a-zđ]\.?|0\.?)$")
 _FOOTNOTE = re.compile(r"^\d{1,2}\s+(?:[A-ZÀ-ỸĐ“\"]|[a-zđ]\)\s)")  # "2 Khoản 3 Điều 5 ...", "5 đ) ..."
 _UNIT = re.compile(r"\d\s*(?:m|cm|mm|km|ha|m2|m3|tấn|kg|%|đồng|triệu|tỷ|kv|kw|ω)\b", re.IGNORECASE)
+_ANNEX = re.compile(r"^\W*PH[ỤU] L[ỤU]C\b", re.IGNORECASE)
 _ATTR = re.compile(r"^\W*(?:[\w.()]+\s*[.)]\s*)?([^:;,.]{2,40}):\s*\S")
 
 
@@ -136,9 +137,13 @@ def segment_features(segments: Sequence[Segment], tokens: Sequence[Sequence[Toke
     open_quotes = 0
     quoted_by = -1            # the lead-in (attribution) whose quotation is open
     closed_quote = False      # the previous body segment closed a quotation
+    annex: list[str] | None = None  # inside an annex (PHỤ LỤC): the words of its title
     for i, s in enumerate(segments):
         plain = _MARKS.sub("", s.text).strip()
         w = words[i]
+        if s.zone == "body" and len(plain) < 60 and _ANNEX.match(plain):
+            # what an annex holds (a report outline, a task table) its title says
+            annex = [x for j in body[order[i] + 1: order[i] + 3] for x in words[j][:6]]
         lay: dict[str, object] = {
             "zone": s.zone, "kind": s.kind, "marker": _marker_kind(s.marker),
             "depth": str(min(s.depth, 5)), "colon": plain.endswith(":"),
@@ -155,6 +160,9 @@ def segment_features(segments: Sequence[Segment], tokens: Sequence[Sequence[Toke
             lay["body_index"] = str(min(3, i - first_body))
             lay["last_body"] = i == last_body
         ctx: list[str] = _shape(plain, w)
+        if annex is not None and not (len(plain) < 60 and _ANNEX.match(plain)):
+            lay["annex"] = True
+            ctx += ["A:" + x for x in annex]
         if s.zone == "body":
             # the parent: nearest marked segment with a smaller depth
             while parents and segments[parents[-1]].depth >= s.depth and s.marker:
@@ -231,8 +239,58 @@ def split_space(text):
     return text.split()
 
 
+def with_first_pass(rows, model):
+    """*rows* of one letter, each told what a first model thinks of it and of its neighbours.
+
+    A list item's label goes with its siblings' and its parent's: a second
+    model that sees the first one's probabilities for the segment, its
+    neighbours and its parent, and the label mix of its siblings, corrects
+    items that read alone are ambiguous.  (The first step of the shipped
+    pipeline; training feeds it out-of-fold probabilities instead.)
+    """
+    return add_neighbour_probabilities(rows, _predict_proba(model, rows), list(model.classes_))
+
+
+def add_neighbour_probabilities(rows: list[dict], proba, classes: list[str]) -> list[dict]:
+    """*rows* with first-pass probabilities of the segment, its neighbours, its parent and siblings."""
+    body = [i for i, r in enumerate(rows) if r["layout"]["zone"] == "body"]
+    marked = {i: rows[i]["layout"]["marker"] != "none" for i in body}
+    depth = {i: int(rows[i]["layout"]["depth"]) for i in body}
+    parent: dict[int, int] = {}
+    stack: list[int] = []
+    for i in body:
+        while stack and depth[stack[-1]] >= depth[i] and marked[i]:
+            stack.pop()
+        parent[i] = stack[-1] if stack else -1
+        if marked[i]:
+            stack.append(i)
+    label = [classes[int(p.argmax())] for p in proba]
+    siblings: dict[tuple[int, int], list[int]] = {}
+    for i in body:
+        if marked[i]:
+            siblings.setdefault((parent[i], depth[i]), []).append(i)
+    out = []
+    for k, i in enumerate(body):
+        lay = dict(rows[i]["layout"])
+        near = {"prev": body[k - 1] if k else -1, "next": body[k + 1] if k + 1 < len(body) else -1,
+                "par": parent[i]}
+        for name, j in near.items():
+            lay[f"s1_{name}"] = label[j] if j >= 0 else "none"
+            if j >= 0:
+                lay.update({f"p{name}_{c}": float(x) for c, x in zip(classes, proba[j], strict=True)})
+        lay.update({f"p_{c}": float(x) for c, x in zip(classes, proba[i], strict=True)})
+        sib = [j for j in siblings.get((parent[i], depth[i]), ()) if j != i] if marked[i] else []
+        for c in classes:
+            lay[f"sib_{c}"] = sum(label[j] == c for j in sib) / len(sib) if sib else 0.0
+        out.append((i, lay))
+    rows = list(rows)
+    for i, lay in out:
+        rows[i] = {**rows[i], "layout": lay}
+    return rows
+
+
 TRUSTED_FUNCTIONS = [f"{__name__}.{f.__name__}" for f in
-                     (field_words, field_context, field_chars, field_layout, split_space)]
+                     (field_words, field_context, field_chars, field_layout, split_space, with_first_pass)]
 
 
 def build_pipeline(C: float = DEFAULT_C):
@@ -350,23 +408,51 @@ def label_segments(segments: Sequence[Segment], tokens: Sequence[Sequence[Token]
             for i, (s, (lab, conf)) in enumerate(zip(segments, out, strict=True))]
 
 
-def _predict_proba(model, features: list[dict]):
+def _predict_proba(model, features: list[dict], _memo: dict | None = None):
     """``model.predict_proba``, without joblib's per-call set-up when the model is our pipeline.
 
     ``FeatureUnion.transform`` runs its parts through ``joblib.Parallel`` even
     with one job, which costs more than the features of a short letter; the
-    parts are run here in turn and stacked the same way.
+    parts are run here in turn and stacked the same way.  A text view hashed
+    by the first pass is not hashed again by the second (*_memo*).
     """
     import sklearn
     from scipy import sparse
+    from sklearn.pipeline import FeatureUnion
 
-    steps = getattr(model, "named_steps", {})
-    union, clf = steps.get("features"), steps.get("model")
-    if union is None or clf is None or getattr(union, "transformer_weights", None) or len(steps) != 2:
+    steps = getattr(model, "steps", None)
+    if not steps or any(getattr(t, "transformer_weights", None) for _, t in steps):
         return model.predict_proba(features)
+    memo = {} if _memo is None else _memo
     with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-        parts = [_transform(t, features) for _, t in union.transformer_list if t not in ("drop", None)]
-        return clf.predict_proba(sparse.hstack(parts).tocsr())
+        x = features
+        for _, step in steps[:-1]:
+            if isinstance(step, FeatureUnion):
+                x = sparse.hstack([_view(t, x, memo) for _, t in step.transformer_list
+                                   if t not in ("drop", None)]).tocsr()
+            elif getattr(step, "func", None) is with_first_pass:
+                x = add_neighbour_probabilities(x, _predict_proba(step.kw_args["model"], x, memo),
+                                                list(step.kw_args["model"].classes_))
+            else:
+                x = _transform(step, x)
+        return steps[-1][1].predict_proba(x)
+
+
+def _view(est, rows, memo: dict):
+    """One view of the union: select, hash (once per letter and view), weigh."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    parts = getattr(est, "steps", None)
+    if not parts or len(parts) < 2 or not isinstance(parts[1][1], HashingVectorizer):
+        return _transform(est, rows)
+    select, hasher = parts[0][1], parts[1][1]
+    key = (getattr(select, "func", None), repr(sorted(hasher.get_params().items())))
+    if key not in memo:  # the memo lives for one call, that is one letter's rows
+        memo[key] = hasher.transform(_transform(select, rows))
+    x = memo[key]
+    for _, step in parts[2:]:
+        x = _transform(step, x)
+    return x
 
 
 def _transform(est, x):

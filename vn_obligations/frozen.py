@@ -60,6 +60,8 @@ def freeze(model, skops_path: str | Path, functions: Iterable[str]) -> Path:
     arrays: dict[str, np.ndarray] = {}
 
     def value(v, where: str):
+        if hasattr(v, "get_params") and not isinstance(v, type):  # an estimator inside a parameter
+            return {"estimator": node(v, where)}
         if callable(v) and not isinstance(v, type):
             name = f"{v.__module__}.{v.__qualname__}"
             if name not in allowed:
@@ -136,6 +138,8 @@ def thaw(skops_path: str | Path, functions: Iterable[str]):
                 raise FrozenError(f"{path}: function {name} is not trusted")
             module, _, attr = name.rpartition(".")
             return getattr(importlib.import_module(module), attr)
+        if "estimator" in v:
+            return build(v["estimator"])
         if "dtype" in v:
             return np.dtype(v["dtype"]).type
         if "array" in v:

@@ -10,13 +10,24 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .classify import DEFAULT_C, build_pipeline, predict, save_model, segment_features
+from .batch import cpu_count
+from .classify import (
+    DEFAULT_C,
+    _predict_proba,
+    add_neighbour_probabilities,
+    build_pipeline,
+    predict,
+    save_model,
+    segment_features,
+    with_first_pass,
+)
 from .corpus import GoldLetter, iter_gold, project_labels, read_manifest
 from .errors import AnnotationError
 from .segment import segment
 from .tokenize import body_tokens
 
 DEFAULT_SPLITS = ("train", "validation")
+FIRST_PASS_FOLDS = 5  # folds of the out-of-fold first pass the second model learns from
 
 
 def letter_examples(g: GoldLetter) -> tuple[list[dict], list[str]]:
@@ -57,28 +68,71 @@ def gold_letters(corpora: Iterable[str | Path], splits: Sequence[str] | None = D
 
 
 def train(corpora: Iterable[str | Path], out: str | Path | None = None, *,
-          splits: Sequence[str] | None = DEFAULT_SPLITS, C: float = DEFAULT_C, verbose: bool = False):
+          splits: Sequence[str] | None = DEFAULT_SPLITS, C: float = DEFAULT_C, verbose: bool = False,
+          n_jobs: int | None = None):
     """Fit the classifier on the gold letters of *corpora*; save it to *out* if given.
 
     Returns the fitted scikit-learn pipeline (use it as ``extract(..., model=...)``).
+    *n_jobs* processes fit the first-pass models (default: every core).
     """
     t0 = time.perf_counter()
     letters = gold_letters(corpora, splits)
-    rows: list[dict] = []
-    labels: list[str] = []
-    for g in letters:
-        x, y = letter_examples(g)
-        rows += x
-        labels += y
-    model = build_pipeline(C=C).fit(rows, labels)
-    model.training_info_ = {"letters": [g.id for g in letters], "segments": len(rows),
+    examples = [letter_examples(g) for g in letters]
+    model = fit_model(examples, C=C, n_jobs=n_jobs)
+    model.training_info_ = {"letters": [g.id for g in letters], "segments": sum(len(y) for _, y in examples),
                             "seconds": round(time.perf_counter() - t0, 1)}
     if verbose:
-        print(f"trained on {len(letters)} letters, {len(rows)} segments in "
+        print(f"trained on {len(letters)} letters, {model.training_info_['segments']} segments in "
               f"{model.training_info_['seconds']} s")
     if out is not None:
         save_model(model, out)
     return model
+
+
+def fit_model(examples: Sequence[tuple[list[dict], list[str]]], *, C: float = DEFAULT_C,
+              folds: int = FIRST_PASS_FOLDS, n_jobs: int | None = None):
+    """Two passes over one letter's features each: a first model, then one that also reads the
+    first model's view of each segment's neighbours, parent and siblings.
+
+    The second model learns from *out-of-fold* first-pass probabilities
+    (letters grouped, so a letter never sees its own labels), the same kind
+    of probabilities it gets at prediction time.  The result is one pipeline:
+    ``first_pass`` (:func:`classify.with_first_pass` holding the first model),
+    then the second model's features and classifier.  With fewer than two
+    letters there is nothing to hold out and the first model is returned.
+    """
+    from joblib import Parallel, delayed
+    from sklearn.model_selection import GroupKFold
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    def rows_of(idx):
+        return [r for i in idx for r in examples[i][0]], [lab for i in idx for lab in examples[i][1]]
+
+    everything = range(len(examples))
+    if len(examples) < 2:
+        return build_pipeline(C=C).fit(*rows_of(everything))
+    splits = list(GroupKFold(n_splits=min(folds, len(examples))).split(
+        list(everything), groups=list(everything)))
+    jobs = [train_idx for train_idx, _ in splits] + [list(everything)]
+    n_jobs = n_jobs or min(len(jobs), cpu_count())
+    fitted = Parallel(n_jobs=n_jobs)(delayed(_fit)(*rows_of(idx), C) for idx in jobs)
+    first = fitted[-1]
+    classes = list(first.classes_)
+    held_out = {}
+    for (_, test_idx), model in zip(splits, fitted, strict=False):
+        for i in test_idx:
+            held_out[i] = add_neighbour_probabilities(examples[i][0], _predict_proba(model, examples[i][0]),
+                                                      classes)
+    second = build_pipeline(C=C).fit([r for i in everything for r in held_out[i]],
+                                     [lab for i in everything for lab in examples[i][1]])
+    first_pass = FunctionTransformer(with_first_pass, kw_args={"model": first}).fit(examples[0][0][:1])
+    return Pipeline([("first_pass", first_pass), ("features", second.named_steps["features"]),
+                     ("model", second.named_steps["model"])])
+
+
+def _fit(rows: list[dict], labels: list[str], C: float):
+    return build_pipeline(C=C).fit(rows, labels)
 
 
 def cross_validate(corpora: Iterable[str | Path], *, splits: Sequence[str] | None = DEFAULT_SPLITS,
@@ -108,9 +162,7 @@ def cross_validate(corpora: Iterable[str | Path], *, splits: Sequence[str] | Non
                     for v in sorted(set(keys)))
     scores, names = [], []
     for train_idx, test_idx in splitter:
-        x = [r for i in train_idx for r in examples[i][0]]
-        y = [lab for i in train_idx for lab in examples[i][1]]
-        model = build_pipeline(C=C).fit(x, y)
+        model = fit_model([examples[i] for i in train_idx], C=C)
         tally = Tally()
         for i in test_idx:
             g, segs = letters[i], segment(letters[i].text)
