@@ -12,9 +12,11 @@ them:
   and whether it sits inside a quotation or under an attribution
   (``... quy định:``).
 
-The model is a scikit-learn ``Pipeline`` saved with skops; :func:`load_model`
-loads it trusting only scikit-learn/numpy/scipy types and the feature
-functions of this module.
+The letter is read twice: a second model sees, besides those views, what a
+first one made of the segment's neighbours, parent item and siblings (list
+items go with their siblings).  Both live in one scikit-learn ``Pipeline``
+saved with skops; :func:`load_model` loads it trusting only
+scikit-learn/numpy/scipy types and the feature functions of this module.
 """
 from __future__ import annotations
 

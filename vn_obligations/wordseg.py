@@ -21,6 +21,8 @@ from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
 
+import numpy as np
+
 #: the model inside the underthesea wheel that ``word_tokenize`` uses
 MODEL_DIR = ("pipeline", "word_tokenize", "models", "ws_crf_vlsp2013_20230727")
 _TEMPLATE = re.compile(r"T\[(-?\d)(?:,(-?\d))?\](?:\.(lower|isdigit|istitle|is_in_dict))?$")
@@ -73,8 +75,6 @@ class Segmenter:
             tpl, _, value = attrs[src].partition("=")
             d = weights.setdefault(tpl, {})  # a template the featurizer lacks never fires
             d.setdefault(value, [0.0, 0.0])[dst] += w
-        import numpy as np
-
         parsed = []
         for t in templates:
             m = _TEMPLATE.match(t)
@@ -110,8 +110,6 @@ class Segmenter:
         column, so a template reading the window ``[i+a, i+b]`` reads one shifted
         index, and the BOS/EOS values fall out of the padding.
         """
-        import numpy as np
-
         cols: dict[str, list[str]] = {c: [] for c in self.columns}
         pos: list[int] = []
         base = 0
