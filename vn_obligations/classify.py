@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import warnings
 import zipfile
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -267,10 +268,11 @@ def add_neighbour_probabilities(rows: list[dict], proba, classes: list[str]) -> 
         if marked[i]:
             stack.append(i)
     label = [classes[int(p.argmax())] for p in proba]
-    siblings: dict[tuple[int, int], list[int]] = {}
+    # label counts per sibling group, so that each item's siblings cost O(1) (a long list has thousands)
+    siblings: dict[tuple[int, int], Counter] = {}
     for i in body:
         if marked[i]:
-            siblings.setdefault((parent[i], depth[i]), []).append(i)
+            siblings.setdefault((parent[i], depth[i]), Counter())[label[i]] += 1
     out = []
     for k, i in enumerate(body):
         lay = dict(rows[i]["layout"])
@@ -281,9 +283,10 @@ def add_neighbour_probabilities(rows: list[dict], proba, classes: list[str]) -> 
             if j >= 0:
                 lay.update({f"p{name}_{c}": float(x) for c, x in zip(classes, proba[j], strict=True)})
         lay.update({f"p_{c}": float(x) for c, x in zip(classes, proba[i], strict=True)})
-        sib = [j for j in siblings.get((parent[i], depth[i]), ()) if j != i] if marked[i] else []
+        group = siblings[(parent[i], depth[i])] if marked[i] else Counter()
+        others = sum(group.values()) - 1  # this item's siblings, itself left out
         for c in classes:
-            lay[f"sib_{c}"] = sum(label[j] == c for j in sib) / len(sib) if sib else 0.0
+            lay[f"sib_{c}"] = (group[c] - (label[i] == c)) / others if others > 0 else 0.0
         out.append((i, lay))
     rows = list(rows)
     for i, lay in out:
