@@ -259,6 +259,27 @@ def test_a_companion_naming_an_untrusted_function_is_refused_and_never_imported(
         assert load_model(model) is not None  # the skops file itself still loads
 
 
+def test_a_companion_holding_a_pickle_payload_never_runs_it(tmp_path):
+    import numpy as np
+
+    from vn_obligations import frozen
+
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    model = _shipped_copy(tmp_path)
+    with open(tmp_path / "m.npz", "wb") as f:  # an object array is stored as a pickle
+        np.savez(f, __spec__=np.array([Payload()], dtype=object))
+    with pytest.raises(frozen.FrozenError, match="unreadable"):
+        frozen.thaw(model, TRUSTED_FUNCTIONS)
+    with pytest.warns(UserWarning, match="unreadable"):
+        assert load_model(model) is not None
+    assert not marker.exists()
+
+
 def test_a_companion_naming_another_class_is_refused(tmp_path):
     from vn_obligations import frozen
 
