@@ -58,6 +58,43 @@ def test_quoted_rule_under_attribution_is_rationale():
     assert _label_of(letter, "Đề nghị Sở Y tế") == "requirement"
 
 
+_TITLES = ("ỦY BAN NHÂN DÂN\nTỈNH SƠN LA\n\nSố: 214/UBND-KT\nV/v quản lý chợ nông thôn\n\n"
+           "Kính gửi: Ủy ban nhân dân các xã, phường\n\n"
+           "Thực hiện Kế hoạch số 55/KH-UBND ngày 10/02/2025 của UBND tỉnh về phát triển thương mại nông thôn.\n\n"
+           "Ủy ban nhân dân tỉnh yêu cầu Ủy ban nhân dân các xã, phường thực hiện các nội dung sau:\n\n"
+           "1. Về quản lý hoạt động kinh doanh tại chợ\n"
+           "- Bố trí lại các khu bán hàng theo ngành hàng, bảo đảm lối đi thông thoáng.\n"
+           "- Niêm yết nội quy chợ tại cổng chính trước ngày 30/4/2025.\n"
+           "2. Rà soát, sửa chữa hệ thống phòng cháy, chữa cháy tại các chợ\n"
+           "- Kiểm tra bình chữa cháy, họng nước và lối thoát nạn.\n"
+           "- Báo cáo kết quả về Sở Công Thương trước ngày 15/5/2025.\n")
+
+
+def test_title_features_carry_the_first_words_of_titles_only():
+    from vn_obligations.classify import segment_features
+    from vn_obligations.segment import segment
+
+    segs = segment(_TITLES)
+    rows = segment_features(segs)
+    by_text = {s.text: r for s, r in zip(segs, rows, strict=True)}
+    topic = next(r for t, r in by_text.items() if t.startswith("1. Về quản lý"))
+    task = next(r for t, r in by_text.items() if t.startswith("2. Rà soát"))
+    item = next(r for t, r in by_text.items() if t.startswith("- Bố trí lại"))
+    assert topic["layout"].get("title") and "T:về" in topic["context"].split()
+    assert task["layout"].get("title") and "T:rà_soát" in task["context"].split()
+    assert not item["layout"].get("title") and "T:" not in item["context"]  # a sentence, not a title
+    # the list marker's pieces (`2`, `.`) are not the title's first words
+    assert {"S:.", "T:.", "S:0"}.isdisjoint(task["context"].split())
+
+
+def test_verb_initial_title_is_a_task_and_noun_phrase_title_a_topic():
+    """ANNOTATION.md §7: `2. Rà soát ...` over its items is a requirement, `1. Về ...` is other."""
+    letter = vo.extract(_TITLES)
+    assert _label_of(letter, "1. Về quản lý") == "other"
+    assert _label_of(letter, "2. Rà soát") == "requirement"
+    assert _label_of(letter, "Niêm yết nội quy") == "requirement"
+
+
 def test_furniture_is_other_whatever_the_model_says():
     letter = vo.extract_file(letter_path("hard_wrap_page_break.txt"))
     page_numbers = [s for s in letter.sentences if s.text.strip() in ("2", "- 2 -", "3")]
@@ -309,6 +346,48 @@ def test_retraining_on_a_folder_gives_a_model_that_round_trips(tmp_path):
     first = vo.extract_file(corpus / "letters" / "vb-101.txt", model=model)
     assert [s.label for s in letter.sentences] == [s.label for s in first.sentences]
     assert model.training_info_["letters"] == ["seed-000", "seed-001", "seed-004", "vb-101", "vb-201"]
+
+
+def test_temperature_is_recovered_from_overconfident_scores():
+    import numpy as np
+    from scipy.special import softmax
+
+    from vn_obligations.training import fit_temperature
+
+    rng = np.random.default_rng(0)
+    logits = rng.normal(scale=4.0, size=(4000, 4))
+    # labels drawn as if the scores were twice as sure as they should be
+    truth = np.array([rng.choice(4, p=p) for p in softmax(logits / 2.0, axis=1)])
+    assert fit_temperature(logits, truth) == pytest.approx(2.0, rel=0.15)
+    # scores that are right as they stand keep a temperature near one
+    truth = np.array([rng.choice(4, p=p) for p in softmax(logits, axis=1)])
+    assert fit_temperature(logits, truth) == pytest.approx(1.0, rel=0.15)
+
+
+def test_tempering_changes_confidences_but_not_labels():
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from vn_obligations.training import temper
+
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=(300, 5)), rng.integers(0, 3, 300)
+    model = LogisticRegression(C=100.0).fit(x, y)
+    before = model.predict_proba(x)
+    temper(model, 2.0)
+    after = model.predict_proba(x)
+    assert (after.argmax(1) == before.argmax(1)).all()
+    assert after.max(1).mean() < before.max(1).mean()
+
+
+def test_shipped_model_is_calibrated_on_the_corpus_test_split():
+    """Expected calibration error (10 bins) of the top confidence stays small on unseen letters."""
+    from vn_obligations.training import calibration, gold_letters
+
+    cal = calibration(load_model(), gold_letters([CORPUS], splits=("test",), keep_unlisted=False))
+    assert cal["segments"] > 1000
+    assert cal["ece"] < 0.03
+    assert abs(cal["mean_confidence"] - cal["accuracy"]) < 0.03
 
 
 def test_train_refuses_a_folder_without_gold(tmp_path):

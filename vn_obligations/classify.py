@@ -82,19 +82,23 @@ def _marker_kind(marker: str | None) -> str:
     return _COARSE.get(c, c)
 
 
-_MARKER_WORD = re.compile(r"^(?:[-+•–—·▪◦*]|\d+(?:\.\d+)*\.?|[a-zđ]\)|[ivxlc]+\.?|\(\w+\)|điều|[a-zđ]\.?|0\.?)$")
+_MARKER_WORD = re.compile(r"^(?:[-+•–—·▪◦*.()]|\d+(?:\.\d+)*\.?|[a-zđ]\)|[ivxlc]+\.?|\(\w+\)|điều|[a-zđ]\.?|0\.?)$")
 _FOOTNOTE = re.compile(r"^\d{1,2}\s+(?:[A-ZÀ-ỸĐ“\"]|[a-zđ]\)\s)")  # "2 Khoản 3 Điều 5 ...", "5 đ) ..."
 _UNIT = re.compile(r"\d\s*(?:m|cm|mm|km|ha|m2|m3|tấn|kg|%|đồng|triệu|tỷ|kv|kw|ω)\b", re.IGNORECASE)
 _ANNEX = re.compile(r"^\W*PH[ỤU] L[ỤU]C\b", re.IGNORECASE)
 _ATTR = re.compile(r"^\W*(?:[\w.()]+\s*[.)]\s*)?([^:;,.]{2,40}):\s*\S")
 
 
-def _shape(plain: str, words: list[str]) -> list[str]:
-    """Where the words sit: the first two after the list marker, the last, and an ``X:`` prefix."""
+def _after_marker(words: list[str]) -> list[str]:
     i = 0
     while i < len(words) and _MARKER_WORD.match(words[i]):
         i += 1
-    rest = words[i:]
+    return words[i:]
+
+
+def _shape(plain: str, words: list[str]) -> list[str]:
+    """Where the words sit: the first two after the list marker, the last, and an ``X:`` prefix."""
+    rest = _after_marker(words)
     out = ["S:" + x for x in rest[:2]] + (["S2:" + "_".join(rest[:2])] if len(rest) > 1 else [])
     if rest:
         out.append("E:" + rest[-1])
@@ -163,6 +167,10 @@ def segment_features(segments: Sequence[Segment], tokens: Sequence[Sequence[Toke
             lay["body_index"] = str(min(3, i - first_body))
             lay["last_body"] = i == last_body
         ctx: list[str] = _shape(plain, w)
+        if s.zone == "body" and not lay["ends_dot"] and len(w) <= 25 and (s.marker or lay["upper"] or lay["bold"]):
+            # a title: its first words say whether it sets a task or names a topic (§7)
+            lay["title"] = True
+            ctx += ["T:" + x for x in _after_marker(w)[:2]]
         if annex is not None and not (len(plain) < 60 and _ANNEX.match(plain)):
             lay["annex"] = True
             ctx += ["A:" + x for x in annex]

@@ -80,7 +80,8 @@ def train(corpora: Iterable[str | Path], out: str | Path | None = None, *,
     examples = [letter_examples(g) for g in letters]
     model = fit_model(examples, C=C, n_jobs=n_jobs)
     model.training_info_ = {"letters": [g.id for g in letters], "segments": sum(len(y) for _, y in examples),
-                            "seconds": round(time.perf_counter() - t0, 1)}
+                            "seconds": round(time.perf_counter() - t0, 1),
+                            "temperature": getattr(model, "temperature_", 1.0)}
     if verbose:
         print(f"trained on {len(letters)} letters, {model.training_info_['segments']} segments in "
               f"{model.training_info_['seconds']} s")
@@ -101,6 +102,7 @@ def fit_model(examples: Sequence[tuple[list[dict], list[str]]], *, C: float = DE
     then the second model's features and classifier.  With fewer than two
     letters there is nothing to hold out and the first model is returned.
     """
+    import numpy as np
     from joblib import Parallel, delayed
     from sklearn.model_selection import GroupKFold
     from sklearn.pipeline import Pipeline
@@ -124,15 +126,66 @@ def fit_model(examples: Sequence[tuple[list[dict], list[str]]], *, C: float = DE
         for i in test_idx:
             held_out[i] = add_neighbour_probabilities(examples[i][0], _predict_proba(model, examples[i][0]),
                                                       classes)
-    second = build_pipeline(C=C).fit([r for i in everything for r in held_out[i]],
-                                     [lab for i in everything for lab in examples[i][1]])
+
+    def second_rows(idx):
+        return [r for i in idx for r in held_out[i]], [lab for i in idx for lab in examples[i][1]]
+
+    # the second model is fitted on all letters, and on each fold's training letters to see how
+    # sure it is of letters it has not seen: its confidences are tempered to match (calibration)
+    fitted = Parallel(n_jobs=n_jobs)(delayed(_fit)(*second_rows(idx), C) for idx in jobs)
+    second = fitted[-1]
+    logits, truth = [], []
+    for (_, test_idx), model in zip(splits, fitted, strict=False):
+        if list(model.classes_) == classes:  # a fold short of a label (a tiny corpus) cannot say
+            x, y = second_rows(test_idx)
+            logits.append(_decision(model, x))
+            truth += [classes.index(lab) for lab in y]
+    temperature = fit_temperature(np.vstack(logits), np.array(truth)) if logits and len(classes) > 1 else 1.0
+    temper(second.named_steps["model"], temperature)
     first_pass = FunctionTransformer(with_first_pass, kw_args={"model": first}).fit(examples[0][0][:1])
-    return Pipeline([("first_pass", first_pass), ("features", second.named_steps["features"]),
-                     ("model", second.named_steps["model"])])
+    model = Pipeline([("first_pass", first_pass), ("features", second.named_steps["features"]),
+                      ("model", second.named_steps["model"])])
+    model.temperature_ = round(temperature, 4)
+    return model
 
 
 def _fit(rows: list[dict], labels: list[str], C: float):
     return build_pipeline(C=C).fit(rows, labels)
+
+
+def _decision(model, rows: list[dict]):
+    """The linear scores of a fitted pipeline (before the softmax)."""
+    from .classify import _transform
+
+    import numpy as np
+
+    scores = model.named_steps["model"].decision_function(_transform(model.named_steps["features"], rows))
+    return scores if scores.ndim == 2 else np.column_stack([np.zeros_like(scores), scores])  # two labels
+
+
+def fit_temperature(logits, truth) -> float:
+    """The temperature T that makes ``softmax(logits / T)`` best predict *truth* (least log loss).
+
+    One number, so the ranking of labels, hence every prediction, is unchanged;
+    only how sure the model says it is moves.  A model fitted on its training
+    letters is surer of them than of new ones: T > 1 tempers that.
+    """
+    import numpy as np
+    from scipy.optimize import minimize_scalar
+    from scipy.special import log_softmax
+
+    rows = np.arange(len(truth))
+
+    def loss(log_t: float) -> float:
+        return -float(log_softmax(logits / np.exp(log_t), axis=1)[rows, truth].mean())
+
+    return float(np.exp(minimize_scalar(loss, bounds=(-3.0, 3.0), method="bounded").x))
+
+
+def temper(model, temperature: float) -> None:
+    """Divide a fitted logistic regression's scores by *temperature* (its softmax is then tempered)."""
+    model.coef_ = model.coef_ / temperature
+    model.intercept_ = model.intercept_ / temperature
 
 
 def cross_validate(corpora: Iterable[str | Path], *, splits: Sequence[str] | None = DEFAULT_SPLITS,
@@ -173,3 +226,25 @@ def cross_validate(corpora: Iterable[str | Path], *, splits: Sequence[str] | Non
         names.append(keys[test_idx[0]] if groups != "letter" else f"fold{len(scores)}")
     return {"groups": groups, "folds": scores, "names": names,
             "macro_f1_mean": float(np.mean(scores)), "macro_f1_std": float(np.std(scores))}
+
+
+def calibration(model, letters: Sequence[GoldLetter], bins: int = 10) -> dict:
+    """Expected calibration error of the top label's confidence over gold-projected segments.
+
+    The mean gap, weighted by bin size, between how sure the model is and how
+    often it is right, in *bins* equal bins of confidence: 0 is perfect.
+    """
+    import numpy as np
+
+    conf, hit = [], []
+    for g in letters:
+        x, y = letter_examples(g)
+        p = model.predict_proba(x)
+        conf += list(p.max(1))
+        hit += [model.classes_[k] == t for k, t in zip(p.argmax(1), y, strict=True)]
+    conf, ok = np.array(conf), np.array(hit, dtype=float)
+    which = np.minimum((conf * bins).astype(int), bins - 1)
+    ece = sum((which == b).mean() * abs(ok[which == b].mean() - conf[which == b].mean())
+              for b in range(bins) if (which == b).any())
+    return {"ece": round(float(ece), 4), "accuracy": round(float(ok.mean()), 4),
+            "mean_confidence": round(float(conf.mean()), 4), "segments": int(len(conf))}
